@@ -1,0 +1,32 @@
+#include "ratio_reporter.h"
+
+#include <cstdio>
+
+namespace berth::bench {
+
+void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
+  ConsoleReporter::ReportRuns(runs);
+  for (const Run& run : runs) {
+    if (run.run_type != Run::RT_Iteration || run.iterations == 0) continue;
+    std::string name = run.benchmark_name();
+    double ns = run.GetAdjustedRealTime() * (run.time_unit == benchmark::kMillisecond   ? 1e6
+                                             : run.time_unit == benchmark::kMicrosecond ? 1e3
+                                                                                        : 1.0);
+    if (name.rfind("native/", 0) == 0) native_ns_[name.substr(7)] = ns;
+    if (name.rfind("wasm/", 0) == 0) wasm_ns_[name.substr(5)] = ns;
+  }
+}
+
+void RatioReporter::Finalize() {
+  ConsoleReporter::Finalize();
+  if (wasm_ns_.empty()) return;
+  std::printf("\n%-24s %14s %14s %12s\n", "kernel", "native", "wasm", "wasm/native");
+  for (const auto& [kernel, wasm] : wasm_ns_) {
+    auto native = native_ns_.find(kernel);
+    if (native == native_ns_.end()) continue;
+    std::printf("%-24s %11.3f ms %11.3f ms %11.2fx\n", kernel.c_str(), native->second / 1e6,
+                wasm / 1e6, wasm / native->second);
+  }
+}
+
+}  // namespace berth::bench

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything berth needs on a Debian bookworm machine and builds it into build/.
+# Safe to run again: installed packages, the unpacked libnode and node_modules are reused.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+
+apt_packages=(
+  build-essential cmake ninja-build pkg-config git
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-19 lld-19 libclang-rt-19-dev wasi-libc libclang-rt-19-dev-wasm32
+  libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
+  libtomlplusplus-dev libcli11-dev libfmt-dev libsodium-dev libsqlite3-dev
+  libicu72 libuv1 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+
+# V8 comes from Debian's libnode. apt refuses libnode-dev next to NodeSource's nodejs (its
+# node-acorn dependency wants nodejs:any), so the two packages are unpacked into .deps/libnode.
+libnode_dir="$root/.deps/libnode"
+if [ ! -f "$libnode_dir/usr/include/node/v8.h" ] || [ ! -e "$libnode_dir/usr/lib/x86_64-linux-gnu/libnode.so" ]; then
+  echo "setup: unpacking libnode108 and libnode-dev into $libnode_dir"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null 2>&1 || {
+     $sudo_cmd apt-get update -qq && apt-get download libnode108 libnode-dev; })
+  rm -rf "$libnode_dir" && mkdir -p "$libnode_dir"
+  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$libnode_dir"; done
+  rm -rf "$tmp"
+fi
+
+# Guest tooling (jco, componentize-js), pinned in tools/guest/package-lock.json.
+if [ ! -d tools/guest/node_modules/@bytecodealliance/jco ] || [ tools/guest/package-lock.json -nt tools/guest/node_modules/.package-lock.json ]; then
+  echo "setup: installing guest tooling with npm"
+  (cd tools/guest && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build

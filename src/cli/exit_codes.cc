@@ -1,0 +1,27 @@
+#include "cli/exit_codes.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace berth::cli {
+
+int exit_code_for(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kTrap:
+      return kExitTrap;
+    case ErrorCode::kDeadline:
+      return kExitDeadline;
+    case ErrorCode::kUsage:
+      return kExitUsage;
+    default:
+      return kExitBerthError;
+  }
+}
+
+void report_error(const Error& error) {
+  std::fflush(stdout);
+  fmt::print(stderr, "error: {}\n", error.describe());
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,216 @@
+#include "cli/run_command.h"
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "berth/engine/engine.h"
+#include "cli/exit_codes.h"
+#include "cli/invoke_expr.h"
+#include "support/file.h"
+
+namespace berth::cli {
+namespace {
+
+// CLI11 cannot show positionals it does not parse; `run` leaves FILE and what follows to us so
+// that options after FILE belong to the guest.
+class RunFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    std::string usage = CLI::Formatter::make_usage(app, std::move(name));
+    if (size_t nl = usage.rfind('\n'); nl != std::string::npos) usage.erase(nl);
+    return usage + " FILE [ARGS...]\n";
+  }
+};
+
+enum class BinaryKind { kCoreModule, kComponent };
+
+Result<BinaryKind> classify(const std::string& file, std::span<const uint8_t> bytes) {
+  static constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6d};
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
+    return Error(ErrorCode::kMalformed,
+                 fmt::format("{}: not a WebAssembly file (it does not start with \\0asm)", file));
+  }
+  if (bytes[4] == 0x01 && bytes[5] == 0 && bytes[6] == 0 && bytes[7] == 0) {
+    return BinaryKind::kCoreModule;
+  }
+  if (bytes[6] == 0x01 && bytes[7] == 0x00) return BinaryKind::kComponent;
+  return Error(ErrorCode::kMalformed,
+               fmt::format("{}: unknown WebAssembly binary version {:02x} {:02x} {:02x} {:02x}",
+                           file, bytes[4], bytes[5], bytes[6], bytes[7]));
+}
+
+std::string exported_functions(const engine::ModuleInfo& info) {
+  std::string names;
+  for (const auto& e : info.exports) {
+    if (e.type.kind != engine::ExternKind::kFunc) continue;
+    names += names.empty() ? e.name : ", " + e.name;
+  }
+  return names.empty() ? "none" : names;
+}
+
+Result<int> run_core_module(const RunOptions& options, std::span<const uint8_t> bytes) {
+  const std::string& file = options.file;
+  if (!options.invoke) {
+    BERTH_TRY_ASSIGN(engine::ModuleInfo info, engine::read_module_info(bytes));
+    return Error(ErrorCode::kUsage,
+                 fmt::format("{} is a core module; use --invoke to call one of its exported "
+                             "functions ({})",
+                             file, exported_functions(info)));
+  }
+  if (!options.guest_args.empty()) {
+    return Error(ErrorCode::kUsage,
+                 "arguments after FILE go to a program's main; with --invoke, put them in the "
+                 "call expression");
+  }
+  BERTH_TRY_ASSIGN(InvokeExpr expr, parse_invoke_expr(*options.invoke));
+
+  engine::EngineConfig config;
+  config.max_memory_bytes = options.max_memory_bytes;
+  BERTH_TRY_ASSIGN(auto engine, engine::create_engine(config));
+  auto compiled = engine->compile(bytes, {.name = file});
+  if (!compiled) return std::move(compiled.error().prepend(file));
+  const engine::Module& module = **compiled;
+  const engine::ModuleInfo& info = module.info();
+
+  if (!info.imports.empty()) {
+    std::string list;
+    for (const auto& imp : info.imports) {
+      list += fmt::format("\n  {} {}: {}", imp.module, imp.name, imp.type.to_string());
+    }
+    return Error(
+        ErrorCode::kLink,
+        fmt::format("{}: cannot instantiate: nothing provides its imports:{}", file, list));
+  }
+  const engine::ExportType* target = info.find_export(expr.function);
+  if (target == nullptr || target->type.kind != engine::ExternKind::kFunc) {
+    return Error(ErrorCode::kNotFound,
+                 fmt::format("{} has no exported function '{}' (exported functions: {})", file,
+                             expr.function, exported_functions(info)));
+  }
+  const engine::FuncType& type = target->type.func;
+  if (expr.arguments.size() != type.params.size()) {
+    return Error(ErrorCode::kUsage,
+                 fmt::format("{} takes {} argument{} {}, the call passes {}", expr.function,
+                             type.params.size(), type.params.size() == 1 ? "" : "s",
+                             type.to_string(), expr.arguments.size()));
+  }
+  std::vector<engine::Value> args;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    auto value = parse_core_value(expr.arguments[i], type.params[i]);
+    if (!value) {
+      return std::move(
+          value.error().prepend(fmt::format("argument {} of {}", i + 1, expr.function)));
+    }
+    args.push_back(*value);
+  }
+
+  BERTH_TRY_ASSIGN(auto store, engine->create_store());
+  if (options.timeout_seconds) {
+    auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(*options.timeout_seconds));
+    store->set_deadline(std::chrono::steady_clock::now() + timeout);
+  }
+  BERTH_TRY_ASSIGN(engine::Instance instance, store->instantiate(module, {}));
+  std::vector<engine::Value> results(type.results.size());
+  BERTH_TRY(
+      store->call(engine::Func{store->get_export(instance, expr.function)->id}, args, results));
+  for (const auto& value : results) fmt::print("{}\n", format_core_value(value));
+  return kExitOk;
+}
+
+Result<int> run(const RunOptions& options) {
+  BERTH_TRY_ASSIGN(auto bytes, read_file(options.file));
+  BERTH_TRY_ASSIGN(BinaryKind kind, classify(options.file, bytes));
+  if (kind == BinaryKind::kComponent) {
+    return Error(ErrorCode::kUnsupported,
+                 fmt::format("{} is a WebAssembly component; this build of berth runs only core "
+                             "modules",
+                             options.file));
+  }
+  return run_core_module(options, bytes);
+}
+
+}  // namespace
+
+Result<uint64_t> parse_byte_size(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) {
+    return Error(ErrorCode::kUsage, fmt::format("'{}' is not a size in bytes", text));
+  }
+  std::string_view suffix(end, text.data() + text.size() - end);
+  uint64_t unit = 1;
+  if (suffix == "K" || suffix == "Ki" || suffix == "KiB")
+    unit = uint64_t{1} << 10;
+  else if (suffix == "M" || suffix == "Mi" || suffix == "MiB")
+    unit = uint64_t{1} << 20;
+  else if (suffix == "G" || suffix == "Gi" || suffix == "GiB")
+    unit = uint64_t{1} << 30;
+  else if (!suffix.empty() && suffix != "B") {
+    return Error(ErrorCode::kUsage,
+                 fmt::format("'{}': unknown size suffix '{}' (use K, M or G, or KiB, MiB, GiB)",
+                             text, suffix));
+  }
+  if (value > UINT64_MAX / unit)
+    return Error(ErrorCode::kUsage, fmt::format("'{}' is too large", text));
+  return value * unit;
+}
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App* run = app.add_subcommand("run", "Run a WebAssembly module or call one of its exports");
+  run->formatter(std::make_shared<RunFormatter>());
+  run->prefix_command();  // everything from FILE on is the guest's
+  run->add_option_function<std::string>(
+      "--invoke", [&options](const std::string& expr) { options.invoke = expr; },
+      "Call an exported function instead of running the program, e.g. 'add(1, -2)'; results "
+      "print one per line");
+  run->add_option_function<double>(
+         "--timeout", [&options](double seconds) { options.timeout_seconds = seconds; },
+         "Stop the guest after SECONDS of wall-clock time (exit code 124)")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber);
+  run->add_option_function<std::string>(
+         "--max-memory",
+         [&options](const std::string& text) {
+           auto bytes = parse_byte_size(text);
+           if (!bytes) throw CLI::ValidationError("--max-memory", bytes.error().message());
+           options.max_memory_bytes = *bytes;
+         },
+         "Cap each linear memory at BYTES (suffixes K, M, G); memory.grow beyond it fails")
+      ->type_name("BYTES");
+  run->footer(
+      "FILE is a WebAssembly core module (.wasm). ARGS, and any option after FILE, go to the "
+      "guest.\nExit codes: the guest's own, 124 timeout, 125 berth could not load or link the "
+      "program,\n134 the guest trapped, 2 bad command line.");
+  return run;
+}
+
+Result<void> take_positionals(CLI::App& run, RunOptions& options) {
+  std::vector<std::string> rest = run.remaining();
+  if (rest.empty()) {
+    return Error(ErrorCode::kUsage, "berth run needs a FILE to run (see berth run --help)");
+  }
+  options.file = rest.front();
+  options.guest_args.assign(rest.begin() + 1, rest.end());
+  return {};
+}
+
+int run_command(const RunOptions& options) {
+  Result<int> outcome = run(options);
+  if (outcome) return *outcome;
+  Error& error = outcome.error();
+  if (error.code() == ErrorCode::kDeadline && options.timeout_seconds) {
+    error = Error(error.code(),
+                  fmt::format("{} (--timeout {}s)", error.message(), *options.timeout_seconds))
+                .set_backtrace(error.backtrace());
+  }
+  report_error(error);
+  return exit_code_for(error);
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,25 @@
+;; Host functions of every core signature, called from wasm.
+(module
+  (import "host" "mix" (func $mix (param i32 i64 f32 f64) (result f64)))
+  (import "host" "wide" (func $wide (param i64) (result i64)))
+  (import "host" "pair" (func $pair (param i32) (result i32 i64)))
+  (import "host" "count" (func $count))
+  (func (export "call_mix") (param i32 i64 f32 f64) (result f64)
+    (call $mix (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "call_wide") (param i64) (result i64) (call $wide (local.get 0)))
+  (func (export "call_pair") (param i32) (result i64)
+    (local $a i32) (local $b i64)
+    (call $pair (local.get 0))
+    (local.set $b)
+    (local.set $a)
+    (i64.add (i64.extend_i32_s (local.get $a)) (local.get $b)))
+  (func (export "swap") (param i32 f64) (result f64 i32) (local.get 1) (local.get 0))
+  (func (export "call_count_n") (param $n i32)
+    (block $done
+      (loop $again
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $count)
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $again))))
+  (func (export "noop"))
+)

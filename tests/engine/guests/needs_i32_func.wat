@@ -1,0 +1,3 @@
+(module
+  (import "host" "f" (func (param i32) (result i32)))
+  (import "host" "g" (global i32)))
