@@ -42,7 +42,7 @@ fi
 # Guest tooling (jco, componentize-js), pinned in tools/guest/package-lock.json.
 if [ ! -d tools/guest/node_modules/@bytecodealliance/jco ] || [ tools/guest/package-lock.json -nt tools/guest/node_modules/.package-lock.json ]; then
   echo "setup: installing guest tooling with npm"
-  (cd tools/guest && npm ci --no-audit --no-fund --loglevel=error)
+  (cd tools/guest && npm install --no-audit --no-fund --no-save --loglevel=error)
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
