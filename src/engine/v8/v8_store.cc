@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
+#include <new>
 
 #include "engine/v8/v8_errors.h"
 #include "engine/v8/v8_module.h"
@@ -70,22 +72,55 @@ bool limits_match(const Limits& required, uint64_t current, std::optional<uint64
   return provided_max && *provided_max <= *required.max;
 }
 
-// Values of a call, on the stack for the common small signatures.
+// Values of a call, on the stack for the common small signatures. Only the elements in use are
+// constructed: this sits on the path of every call.
 template <typename T, size_t N = 8>
 class SmallBuffer {
  public:
   explicit SmallBuffer(size_t size) : size_(size) {
-    if (size > N) heap_.resize(size);
+    if (size > N) {
+      heap_.resize(size);
+      data_ = heap_.data();
+    } else {
+      data_ = std::launder(reinterpret_cast<T*>(storage_));
+      for (size_t i = 0; i < size; ++i) new (&data_[i]) T();
+    }
   }
-  T* data() { return size_ > N ? heap_.data() : inline_; }
-  std::span<T> span() { return {data(), size_}; }
-  T& operator[](size_t i) { return data()[i]; }
+  ~SmallBuffer() {
+    if (size_ <= N) std::destroy_n(data_, size_);
+  }
+  SmallBuffer(const SmallBuffer&) = delete;
+  SmallBuffer& operator=(const SmallBuffer&) = delete;
+
+  T* data() { return data_; }
+  std::span<T> span() { return {data_, size_}; }
+  T& operator[](size_t i) { return data_[i]; }
 
  private:
   size_t size_;
-  T inline_[N];
+  T* data_;
+  alignas(T) unsigned char storage_[N * sizeof(T)];
   std::vector<T> heap_;
 };
+
+// Sets a host function's single result without allocating a handle where V8 allows it.
+void set_return_value(v8::ReturnValue<v8::Value> rv, v8::Isolate* isolate, const Value& value,
+                      RefTable& refs) {
+  switch (value.type) {
+    case ValType::kI32:
+      rv.Set(value.i32);
+      return;
+    case ValType::kF32:
+      rv.Set(static_cast<double>(value.f32));
+      return;
+    case ValType::kF64:
+      rv.Set(value.f64);
+      return;
+    default:
+      rv.Set(to_js(isolate, value, refs));
+      return;
+  }
+}
 
 void host_trampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* record = static_cast<V8Store::HostRecord*>(info.Data().As<v8::External>()->Value());
@@ -498,7 +533,7 @@ void V8Store::invoke_host(const HostRecord& record,
     }
   }
   if (type.results.size() == 1) {
-    info.GetReturnValue().Set(to_js(isolate_, results[0], refs_));
+    set_return_value(info.GetReturnValue(), isolate_, results[0], refs_);
   } else if (type.results.size() > 1) {
     SmallBuffer<v8::Local<v8::Value>, 8> values(type.results.size());
     for (size_t i = 0; i < type.results.size(); ++i) values[i] = to_js(isolate_, results[i], refs_);
