@@ -4,6 +4,8 @@
 
 #include "support/byte_reader.h"
 
+#include <algorithm>
+
 namespace berth::engine {
 namespace {
 
@@ -24,7 +26,7 @@ enum SectionId : uint8_t {
 
 Result<ValType> read_val_type(ByteReader& r) {
   size_t at = r.offset();
-  BERTH_TRY_ASSIGN(uint8_t code, r.u8());
+  BERTH_TRY_ASSIGN(uint8_t code, r.read_u8());
   switch (code) {
     case 0x7f:
       return ValType::kI32;
@@ -46,21 +48,21 @@ Result<ValType> read_val_type(ByteReader& r) {
 
 Result<Limits> read_limits(ByteReader& r, bool& shared, bool& is64) {
   size_t at = r.offset();
-  BERTH_TRY_ASSIGN(uint8_t flags, r.u8());
+  BERTH_TRY_ASSIGN(uint8_t flags, r.read_u8());
   if (flags > 0x07) return r.error_at(at, fmt::format("invalid limits flags 0x{:02x}", flags));
   shared = flags & 0x02;
   is64 = flags & 0x04;
   Limits limits;
   if (is64) {
-    BERTH_TRY_ASSIGN(limits.min, r.u64());
+    BERTH_TRY_ASSIGN(limits.min, r.read_u64());
   } else {
-    BERTH_TRY_ASSIGN(limits.min, r.u32());
+    BERTH_TRY_ASSIGN(limits.min, r.read_u32());
   }
   if (flags & 0x01) {
     if (is64) {
-      BERTH_TRY_ASSIGN(limits.max, r.u64());
+      BERTH_TRY_ASSIGN(limits.max, r.read_u64());
     } else {
-      BERTH_TRY_ASSIGN(limits.max, r.u32());
+      BERTH_TRY_ASSIGN(limits.max, r.read_u32());
     }
   }
   return limits;
@@ -87,7 +89,7 @@ Result<GlobalType> read_global_type(ByteReader& r) {
   GlobalType type;
   BERTH_TRY_ASSIGN(type.type, read_val_type(r));
   size_t at = r.offset();
-  BERTH_TRY_ASSIGN(uint8_t mut, r.u8());
+  BERTH_TRY_ASSIGN(uint8_t mut, r.read_u8());
   if (mut > 1) return r.error_at(at, fmt::format("invalid global mutability 0x{:02x}", mut));
   type.is_mutable = mut == 1;
   return type;
@@ -97,30 +99,30 @@ Result<GlobalType> read_global_type(ByteReader& r) {
 Result<void> skip_const_expr(ByteReader& r) {
   while (true) {
     size_t at = r.offset();
-    BERTH_TRY_ASSIGN(uint8_t op, r.u8());
+    BERTH_TRY_ASSIGN(uint8_t op, r.read_u8());
     switch (op) {
       case 0x0b:
         return {};
       case 0x41:
-        BERTH_TRY(r.s32());
+        BERTH_TRY(r.read_s32());
         break;
       case 0x42:
-        BERTH_TRY(r.s64());
+        BERTH_TRY(r.read_s64());
         break;
       case 0x43:
-        BERTH_TRY(r.skip(4));
+        BERTH_TRY(r.read_range(4, "constant"));
         break;
       case 0x44:
-        BERTH_TRY(r.skip(8));
+        BERTH_TRY(r.read_range(8, "constant"));
         break;
       case 0x23:
-        BERTH_TRY(r.u32());
+        BERTH_TRY(r.read_u32());
         break;  // global.get
       case 0xd0:
         BERTH_TRY(read_val_type(r));
         break;  // ref.null
       case 0xd2:
-        BERTH_TRY(r.u32());
+        BERTH_TRY(r.read_u32());
         break;  // ref.func
       case 0x6a:
       case 0x6b:
@@ -130,9 +132,9 @@ Result<void> skip_const_expr(ByteReader& r) {
       case 0x7e:
         break;  // extended-const
       case 0xfd: {
-        BERTH_TRY_ASSIGN(uint32_t sub, r.u32());
+        BERTH_TRY_ASSIGN(uint32_t sub, r.read_u32());
         if (sub != 12) return r.error_at(at, "expected v128.const in a constant expression");
-        BERTH_TRY(r.skip(16));
+        BERTH_TRY(r.read_range(16, "constant"));
         break;
       }
       default:
@@ -144,17 +146,17 @@ Result<void> skip_const_expr(ByteReader& r) {
 
 Result<FuncType> read_func_type(ByteReader& r) {
   size_t at = r.offset();
-  BERTH_TRY_ASSIGN(uint8_t form, r.u8());
+  BERTH_TRY_ASSIGN(uint8_t form, r.read_u8());
   if (form != 0x60) {
     return r.error_at(at, fmt::format("expected a function type (0x60), found 0x{:02x}", form));
   }
   FuncType type;
-  BERTH_TRY_ASSIGN(uint32_t nparams, r.count("parameter"));
+  BERTH_TRY_ASSIGN(uint32_t nparams, r.read_count("parameter"));
   for (uint32_t i = 0; i < nparams; ++i) {
     BERTH_TRY_ASSIGN(ValType t, read_val_type(r));
     type.params.push_back(t);
   }
-  BERTH_TRY_ASSIGN(uint32_t nresults, r.count("result"));
+  BERTH_TRY_ASSIGN(uint32_t nresults, r.read_count("result"));
   for (uint32_t i = 0; i < nresults; ++i) {
     BERTH_TRY_ASSIGN(ValType t, read_val_type(r));
     type.results.push_back(t);
@@ -183,14 +185,16 @@ class InfoReader {
       case kExport:
         return exports(r);
       case kStart: {
-        BERTH_TRY_ASSIGN(uint32_t index, r.u32());
+        BERTH_TRY_ASSIGN(uint32_t index, r.read_u32());
         info_.start = index;
         return {};
       }
       case kTag:
         return tags(r);
-      default:
-        return r.skip(r.remaining());
+      default: {
+        BERTH_TRY(r.read_range(r.remaining(), "section"));
+        return {};
+      }
     }
   }
 
@@ -204,7 +208,7 @@ class InfoReader {
   }
 
   Result<void> types(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("type"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("type"));
     for (uint32_t i = 0; i < n; ++i) {
       BERTH_TRY_ASSIGN(FuncType t, read_func_type(r));
       info_.types.push_back(std::move(t));
@@ -213,19 +217,19 @@ class InfoReader {
   }
 
   Result<void> imports(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("import"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("import"));
     for (uint32_t i = 0; i < n; ++i) {
       ImportType imp;
-      BERTH_TRY_ASSIGN(auto module, r.name());
-      BERTH_TRY_ASSIGN(auto name, r.name());
+      BERTH_TRY_ASSIGN(auto module, r.read_name("name"));
+      BERTH_TRY_ASSIGN(auto name, r.read_name("name"));
       imp.module = module;
       imp.name = name;
       size_t at = r.offset();
-      BERTH_TRY_ASSIGN(uint8_t kind, r.u8());
+      BERTH_TRY_ASSIGN(uint8_t kind, r.read_u8());
       switch (kind) {
         case 0x00: {
           imp.type.kind = ExternKind::kFunc;
-          BERTH_TRY_ASSIGN(uint32_t index, r.u32());
+          BERTH_TRY_ASSIGN(uint32_t index, r.read_u32());
           BERTH_TRY_ASSIGN(imp.type.func, type_at(r, index));
           info_.func_type_indices.push_back(index);
           break;
@@ -248,8 +252,8 @@ class InfoReader {
         }
         case 0x04: {
           imp.type.kind = ExternKind::kTag;
-          BERTH_TRY(r.u8());  // attribute: exception
-          BERTH_TRY_ASSIGN(uint32_t index, r.u32());
+          BERTH_TRY(r.read_u8());  // attribute: exception
+          BERTH_TRY_ASSIGN(uint32_t index, r.read_u32());
           BERTH_TRY_ASSIGN(imp.type.func, type_at(r, index));
           break;
         }
@@ -262,9 +266,9 @@ class InfoReader {
   }
 
   Result<void> functions(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("function"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("function"));
     for (uint32_t i = 0; i < n; ++i) {
-      BERTH_TRY_ASSIGN(uint32_t index, r.u32());
+      BERTH_TRY_ASSIGN(uint32_t index, r.read_u32());
       BERTH_TRY(type_at(r, index));
       info_.func_type_indices.push_back(index);
     }
@@ -272,7 +276,7 @@ class InfoReader {
   }
 
   Result<void> tables(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("table"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("table"));
     for (uint32_t i = 0; i < n; ++i) {
       BERTH_TRY_ASSIGN(TableType t, read_table_type(r));
       tables_.push_back(t);
@@ -281,7 +285,7 @@ class InfoReader {
   }
 
   Result<void> memories(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("memory"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("memory"));
     for (uint32_t i = 0; i < n; ++i) {
       BERTH_TRY_ASSIGN(MemoryType t, read_memory_type(r));
       info_.memories.push_back(t);
@@ -290,7 +294,7 @@ class InfoReader {
   }
 
   Result<void> globals(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("global"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("global"));
     for (uint32_t i = 0; i < n; ++i) {
       BERTH_TRY_ASSIGN(GlobalType t, read_global_type(r));
       BERTH_TRY(skip_const_expr(r));
@@ -300,10 +304,10 @@ class InfoReader {
   }
 
   Result<void> tags(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("tag"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("tag"));
     for (uint32_t i = 0; i < n; ++i) {
-      BERTH_TRY(r.u8());
-      BERTH_TRY_ASSIGN(uint32_t index, r.u32());
+      BERTH_TRY(r.read_u8());
+      BERTH_TRY_ASSIGN(uint32_t index, r.read_u32());
       BERTH_TRY_ASSIGN(FuncType t, type_at(r, index));
       tags_.push_back(std::move(t));
     }
@@ -311,14 +315,14 @@ class InfoReader {
   }
 
   Result<void> exports(ByteReader& r) {
-    BERTH_TRY_ASSIGN(uint32_t n, r.count("export"));
+    BERTH_TRY_ASSIGN(uint32_t n, r.read_count("export"));
     for (uint32_t i = 0; i < n; ++i) {
       ExportType exp;
-      BERTH_TRY_ASSIGN(auto name, r.name());
+      BERTH_TRY_ASSIGN(auto name, r.read_name("name"));
       exp.name = name;
       size_t at = r.offset();
-      BERTH_TRY_ASSIGN(uint8_t kind, r.u8());
-      BERTH_TRY_ASSIGN(uint32_t index, r.u32());
+      BERTH_TRY_ASSIGN(uint8_t kind, r.read_u8());
+      BERTH_TRY_ASSIGN(uint32_t index, r.read_u32());
       auto out_of_range = [&](std::string_view what, size_t count) {
         return r.error_at(at, fmt::format("export '{}' refers to {} {}, but there are only {}",
                                           exp.name, what, index, count));
@@ -385,11 +389,11 @@ class InfoReader {
 };
 
 Result<void> check_preamble(ByteReader& r) {
-  BERTH_TRY_ASSIGN(auto magic, r.bytes(4));
-  if (!std::equal(magic.begin(), magic.end(), kMagic)) {
+  BERTH_TRY_ASSIGN(ByteRange magic, r.read_range(4, "the magic number"));
+  if (!std::equal(kMagic, kMagic + 4, r.input().begin() + magic.offset)) {
     return r.error_at(0, "not a WebAssembly binary (missing the \\0asm magic number)");
   }
-  BERTH_TRY_ASSIGN(uint32_t version, r.fixed_u32());
+  BERTH_TRY_ASSIGN(uint32_t version, r.read_fixed_u32());
   if (version == 0x0001000d) {
     return Error(ErrorCode::kMalformed, "this is a component, not a core module");
   }
@@ -406,11 +410,9 @@ Result<void> for_each_section(std::span<const uint8_t> wasm, Visit visit) {
   BERTH_TRY(check_preamble(r));
   while (!r.at_end()) {
     size_t header = r.offset();
-    BERTH_TRY_ASSIGN(uint8_t id, r.u8());
-    BERTH_TRY_ASSIGN(uint32_t size, r.u32());
-    size_t body = r.offset();
-    BERTH_TRY_ASSIGN(auto contents, r.bytes(size));
-    ByteReader section(contents, body);
+    BERTH_TRY_ASSIGN(uint8_t id, r.read_u8());
+    BERTH_TRY_ASSIGN(uint32_t size, r.read_u32());
+    BERTH_TRY_ASSIGN(ByteReader section, r.split(size, "section"));
     BERTH_TRY(visit(id, section, header));
   }
   return {};
@@ -459,7 +461,7 @@ Result<std::vector<uint8_t>> cap_defined_memories(std::span<const uint8_t> wasm,
           return {};
         }
         std::vector<uint8_t> body;
-        BERTH_TRY_ASSIGN(uint32_t n, section.count("memory"));
+        BERTH_TRY_ASSIGN(uint32_t n, section.read_count("memory"));
         write_u32_leb(body, n);
         for (uint32_t i = 0; i < n; ++i) {
           BERTH_TRY_ASSIGN(MemoryType t, read_memory_type(section));

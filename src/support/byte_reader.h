@@ -1,150 +1,71 @@
-// Bounds-checked reading of WebAssembly binaries: bytes, LEB128 integers, floats, names.
-// Shared by every decoder in berth (core module info, component binary).
+// Bounds-checked reading of WebAssembly's primitive encodings: bytes, LEB128 integers, UTF-8
+// names and vector counts. Shared by every binary decoder in berth. Positions are absolute offsets
+// into the whole input, so nested readers (one per section or nested component) report offsets a
+// user can find in the file.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
-
-#include <fmt/format.h>
 
 #include "berth/result.h"
+#include "support/byte_range.h"
+#include "support/utf8.h"
 
 namespace berth {
 
 class ByteReader {
  public:
-  // `base` is the offset of data[0] in the whole input, so errors report absolute offsets.
-  explicit ByteReader(std::span<const uint8_t> data, size_t base = 0) : data_(data), base_(base) {}
+  // Reads all of `input`.
+  explicit ByteReader(std::span<const uint8_t> input)
+      : input_(input), pos_(0), end_(input.size()) {}
+  // Reads `range` of `input`; the range must lie inside it.
+  ByteReader(std::span<const uint8_t> input, ByteRange range)
+      : input_(input), pos_(range.offset), end_(range.end()) {}
 
-  size_t offset() const { return base_ + pos_; }
-  size_t remaining() const { return data_.size() - pos_; }
-  bool at_end() const { return pos_ == data_.size(); }
+  size_t offset() const { return pos_; }
+  size_t end() const { return end_; }
+  size_t remaining() const { return end_ - pos_; }
+  bool at_end() const { return pos_ == end_; }
+  std::span<const uint8_t> input() const { return input_; }
 
-  Error error(std::string_view what) const {
-    return Error(ErrorCode::kMalformed, fmt::format("offset 0x{:x}: {}", offset(), what));
-  }
-  Error error_at(size_t absolute_offset, std::string_view what) const {
-    return Error(ErrorCode::kMalformed, fmt::format("offset 0x{:x}: {}", absolute_offset, what));
-  }
+  Result<uint8_t> read_u8();
+  Result<uint8_t> peek_u8() const;
+  Result<uint32_t> read_u32();        // unsigned LEB128, at most 5 bytes
+  Result<uint64_t> read_u64();        // unsigned LEB128, at most 10 bytes
+  Result<int64_t> read_s33();         // signed LEB128 of 33 bits (heap types), at most 5 bytes
+  Result<int32_t> read_s32();         // signed LEB128, at most 5 bytes
+  Result<int64_t> read_s64();         // signed LEB128, at most 10 bytes
+  Result<uint32_t> read_fixed_u32();  // four bytes, little-endian
+  // A LEB128 u32 length followed by that many bytes of UTF-8.
+  Result<std::string> read_name(std::string_view what);
+  // A vector length, checked against the bytes left: every element takes at least one byte,
+  // so a larger count cannot be right, and refusing it early bounds every allocation.
+  Result<uint32_t> read_count(std::string_view what);
+  // Consumes `size` bytes and returns where they are.
+  Result<ByteRange> read_range(size_t size, std::string_view what);
+  // Splits off the next `size` bytes as a reader of their own and skips them here.
+  Result<ByteReader> split(size_t size, std::string_view what);
+  // Reads a byte that must be 0x00 or 0x01.
+  Result<bool> read_flag(std::string_view what);
+  // Reads a byte that must equal `expected`.
+  Result<void> expect_u8(uint8_t expected, std::string_view what);
 
-  Result<uint8_t> u8() {
-    if (pos_ >= data_.size()) return error("unexpected end of input");
-    return data_[pos_++];
-  }
-  Result<uint8_t> peek() const {
-    if (pos_ >= data_.size()) return error("unexpected end of input");
-    return data_[pos_];
-  }
-
-  Result<std::span<const uint8_t>> bytes(size_t n) {
-    if (n > remaining()) {
-      return error(fmt::format("expected {} bytes, only {} remain", n, remaining()));
-    }
-    auto out = data_.subspan(pos_, n);
-    pos_ += n;
-    return out;
-  }
-
-  Result<uint32_t> u32() { return unsigned_leb<uint32_t>(32); }
-  Result<uint64_t> u64() { return unsigned_leb<uint64_t>(64); }
-  Result<int32_t> s32() { return signed_leb<int32_t>(32); }
-  Result<int64_t> s64() { return signed_leb<int64_t>(64); }
-
-  Result<uint32_t> fixed_u32() {
-    BERTH_TRY_ASSIGN(auto raw, bytes(4));
-    uint32_t v;
-    std::memcpy(&v, raw.data(), 4);
-    return v;
-  }
-  Result<uint64_t> fixed_u64() {
-    BERTH_TRY_ASSIGN(auto raw, bytes(8));
-    uint64_t v;
-    std::memcpy(&v, raw.data(), 8);
-    return v;
-  }
-
-  // A length-prefixed UTF-8 string.
-  Result<std::string_view> name();
-
-  // A vector length, rejected when even one-byte elements could not fit in what remains.
-  Result<uint32_t> count(std::string_view what) {
-    size_t at = offset();
-    BERTH_TRY_ASSIGN(uint32_t n, u32());
-    if (n > remaining()) {
-      return error_at(
-          at, fmt::format("{} count {} exceeds the remaining {} bytes", what, n, remaining()));
-    }
-    return n;
-  }
-
-  Result<void> skip(size_t n) {
-    BERTH_TRY(bytes(n));
-    return {};
-  }
+  // "offset 0x1f: <message>"
+  Error error_at(size_t offset, std::string_view message) const;
+  Error error(std::string_view message) const { return error_at(pos_, message); }
+  // "offset 0x1f: expected <what>, found 0x13" for a leading byte at `offset`.
+  Error unexpected_byte(size_t offset, uint8_t found, std::string_view what) const;
 
  private:
-  template <typename T>
-  Result<T> unsigned_leb(unsigned bits) {
-    size_t start = offset();
-    T result = 0;
-    unsigned shift = 0;
-    while (true) {
-      BERTH_TRY_ASSIGN(uint8_t byte, u8());
-      if (shift + 7 > bits && (byte & 0x7f) >> (bits - shift) != 0) {
-        return error_at(start, fmt::format("integer too large for u{}", bits));
-      }
-      result |= static_cast<T>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return result;
-      shift += 7;
-      if (shift >= bits)
-        return error_at(start, fmt::format("integer representation too long for u{}", bits));
-    }
-  }
+  Error eof(std::string_view what) const;
+  Result<int64_t> read_signed(unsigned bits);
 
-  template <typename T>
-  Result<T> signed_leb(unsigned bits) {
-    using U = std::make_unsigned_t<T>;
-    size_t start = offset();
-    U result = 0;
-    unsigned shift = 0;
-    uint8_t byte;
-    while (true) {
-      BERTH_TRY_ASSIGN(byte, u8());
-      if (shift + 7 >= bits) {
-        // The unused high bits of the last byte must all equal the sign bit.
-        int8_t rest = static_cast<int8_t>(static_cast<uint8_t>(byte << 1)) >> (bits - shift);
-        if ((byte & 0x80) != 0) {
-          return error_at(start, fmt::format("integer representation too long for s{}", bits));
-        }
-        if (rest != 0 && rest != -1) {
-          return error_at(start, fmt::format("integer too large for s{}", bits));
-        }
-      }
-      result |= static_cast<U>(byte & 0x7f) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0) break;
-    }
-    if (shift < bits && (byte & 0x40) != 0) result |= ~static_cast<U>(0) << shift;
-    return static_cast<T>(result);
-  }
-
-  std::span<const uint8_t> data_;
-  size_t base_;
-  size_t pos_ = 0;
+  std::span<const uint8_t> input_;
+  size_t pos_;
+  size_t end_;
 };
-
-bool is_valid_utf8(std::string_view text);
-
-inline Result<std::string_view> ByteReader::name() {
-  BERTH_TRY_ASSIGN(uint32_t len, u32());
-  BERTH_TRY_ASSIGN(auto raw, bytes(len));
-  std::string_view text(reinterpret_cast<const char*>(raw.data()), raw.size());
-  if (!is_valid_utf8(text)) return error_at(offset() - len, "name is not valid UTF-8");
-  return text;
-}
 
 }  // namespace berth

@@ -1,5 +1,6 @@
+#include "support/utf8.h"
+
 #include <cstdint>
-#include <string_view>
 
 namespace berth {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "support/byte_reader.h"
+#include "support/utf8.h"
 
 namespace berth {
 namespace {
@@ -21,6 +21,8 @@ TEST(Utf8, RejectsMalformedText) {
   EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate U+D800
   EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xff"));
+  EXPECT_FALSE(is_valid_utf8("\xe0\x80\xaf"));          // overlong 3-byte form
+  EXPECT_FALSE(is_valid_utf8("\xf8\x88\x80\x80\x80"));  // 5-byte form
 }
 
 }  // namespace
