@@ -4,6 +4,7 @@
 #include "berth/version.h"
 #include "cli/exit_codes.h"
 #include "cli/run_command.h"
+#include "cli/wit_command.h"
 
 int main(int argc, char** argv) {
   using namespace berth::cli;
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
 
   RunOptions run_options;
   CLI::App* run = add_run_command(app, run_options);
+  WitOptions wit_options;
+  CLI::App* wit = add_wit_command(app, wit_options);
 
   try {
     app.parse(argc, argv);
@@ -34,5 +37,6 @@ int main(int argc, char** argv) {
     }
     return run_command(run_options);
   }
+  if (wit->parsed()) return wit_command(wit_options);
   return kExitUsage;
 }

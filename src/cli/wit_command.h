@@ -1,0 +1,23 @@
+// `berth wit`: print WIT. For a WIT file or folder: parse, resolve and print it canonically
+// (a formatter and checker for authors).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace berth::cli {
+
+struct WitOptions {
+  std::string path;
+  std::vector<std::string> features;
+  bool all_features = false;
+};
+
+CLI::App* add_wit_command(CLI::App& app, WitOptions& options);
+int wit_command(const WitOptions& options);
+
+}  // namespace berth::cli
