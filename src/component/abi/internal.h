@@ -1,0 +1,34 @@
+// Shared by lift.cc, lower.cc and flat.cc: the recursive workers behind the public entry points.
+// They assume the memory view is fresh and that the caller checked `ptr` (alignment and bounds).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "berth/component/val.h"
+#include "berth/engine/types.h"
+#include "berth/result.h"
+#include "component/abi/canon_options.h"
+#include "component/abi/layout.h"
+
+namespace berth::component::abi {
+
+class FlatReader;
+
+Result<Val> load_value(LiftLowerContext& cx, const TypeLayout& layout, uint32_t ptr);
+Result<Val> lift_flat_value(LiftLowerContext& cx, const TypeLayout& layout, FlatReader& flat);
+Result<void> store_value(LiftLowerContext& cx, const TypeLayout& layout, const Val& value,
+                         uint32_t ptr);
+Result<void> lower_flat_value(LiftLowerContext& cx, const TypeLayout& layout, const Val& value,
+                              std::vector<engine::Value>& out);
+
+// Fetches the memory view when the options have a memory; values without strings and lists
+// need none.
+Result<void> prepare_memory(LiftLowerContext& cx);
+// Traps unless [ptr, ptr + layout.size) is aligned for the layout and inside memory.
+Result<void> check_value_range(LiftLowerContext& cx, const TypeLayout& layout, uint32_t ptr,
+                               std::string_view what);
+// Flat lifting and lowering refuse types whose flattening was not kept.
+Result<void> check_flat_kept(const TypeLayout& layout);
+
+}  // namespace berth::component::abi
