@@ -27,3 +27,16 @@ function(berth_wat_guest name source)
   add_custom_target(guest_${name} DEPENDS "${out}")
   add_dependencies(guests guest_${name})
 endfunction()
+
+# berth_component_wat_guest(NAME SOURCE): a component assembled from the text format by the
+# pinned jco (wasm-tools inside), installed into tools/guest by scripts/setup.sh.
+set(BERTH_JCO "${CMAKE_SOURCE_DIR}/tools/guest/node_modules/.bin/jco")
+function(berth_component_wat_guest name source)
+  set(out "${BERTH_GUEST_DIR}/${name}.wasm")
+  get_filename_component(src "${source}" ABSOLUTE)
+  add_custom_command(OUTPUT "${out}"
+    COMMAND "${BERTH_JCO}" parse "${src}" -o "${out}"
+    DEPENDS "${src}" COMMENT "Assembling component guest ${name}.wasm" VERBATIM)
+  add_custom_target(guest_${name} DEPENDS "${out}")
+  add_dependencies(guests guest_${name})
+endfunction()

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "berth/component/component.h"
+#include "berth/component/wave.h"
 #include "berth/engine/engine.h"
 #include "cli/exit_codes.h"
 #include "cli/invoke_expr.h"
@@ -123,15 +125,90 @@ Result<int> run_core_module(const RunOptions& options, std::span<const uint8_t> 
   return kExitOk;
 }
 
+// Imports are not provided yet (WASI and host bundles come later): the caller checks that a
+// component has none before instantiating it.
+class NoImports final : public component::ImportResolver {
+ public:
+  Result<component::HostFunction> resolve_func(std::string_view instance, std::string_view name,
+                                               const component::FuncType&) override {
+    return Error(ErrorCode::kLink, fmt::format("nothing provides '{}' '{}'", instance, name));
+  }
+};
+
+const char* extern_kind_name(component::ExternKind kind) {
+  switch (kind) {
+    case component::ExternKind::kCoreModule:
+      return "core module";
+    case component::ExternKind::kFunc:
+      return "function";
+    case component::ExternKind::kValue:
+      return "value";
+    case component::ExternKind::kType:
+      return "type";
+    case component::ExternKind::kComponent:
+      return "component";
+    case component::ExternKind::kInstance:
+      return "instance";
+  }
+  return "item";
+}
+
+Result<int> run_component(const RunOptions& options, std::vector<uint8_t> bytes) {
+  const std::string& file = options.file;
+  if (!options.invoke) {
+    return Error(ErrorCode::kUnsupported,
+                 fmt::format("{} is a component; running it as a command (wasi:cli/run) is not "
+                             "supported yet; use --invoke to call one of its exports",
+                             file));
+  }
+  if (!options.guest_args.empty()) {
+    return Error(ErrorCode::kUsage,
+                 "arguments after FILE go to a program's main; with --invoke, put them in the "
+                 "call expression");
+  }
+  engine::EngineConfig config;
+  config.max_memory_bytes = options.max_memory_bytes;
+  BERTH_TRY_ASSIGN(auto engine, engine::create_engine(config));
+  BERTH_TRY_ASSIGN(auto loaded, component::load_component(*engine, std::move(bytes), file));
+  const auto& imports = loaded->type().imports;
+  if (!imports.empty()) {
+    std::string list;
+    for (const auto& imp : imports) {
+      list += fmt::format("\n  {} ({})", imp.name, extern_kind_name(imp.desc.kind));
+    }
+    return Error(
+        ErrorCode::kLink,
+        fmt::format("{}: cannot instantiate: nothing provides its imports:{}", file, list));
+  }
+  BERTH_TRY_ASSIGN(auto store, engine->create_store());
+  if (options.timeout_seconds) {
+    auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(*options.timeout_seconds));
+    store->set_deadline(std::chrono::steady_clock::now() + timeout);
+  }
+  NoImports no_imports;
+  BERTH_TRY_ASSIGN(auto instance, component::instantiate(*store, loaded, no_imports));
+  BERTH_TRY_ASSIGN(std::string name, component::parse_wave_call_name(*options.invoke));
+  BERTH_TRY_ASSIGN(const component::ComponentInstance::ExportedFunc* func,
+                   instance->find_function(name));
+  auto call = component::parse_wave_call(*options.invoke, *func->type);
+  if (!call) {
+    return Error(ErrorCode::kUsage,
+                 fmt::format("--invoke '{}': {} (the function is {})", *options.invoke,
+                             call.error().message(), func->type->to_string()));
+  }
+  BERTH_TRY_ASSIGN(std::optional<component::Val> result, instance->call(*func, call->arguments));
+  if (result) {
+    BERTH_TRY_ASSIGN(std::string text, component::print_wave(*result, func->type->result));
+    fmt::print("{}\n", text);
+  }
+  return kExitOk;
+}
+
 Result<int> run(const RunOptions& options) {
   BERTH_TRY_ASSIGN(auto bytes, read_file(options.file));
   BERTH_TRY_ASSIGN(BinaryKind kind, classify(options.file, bytes));
-  if (kind == BinaryKind::kComponent) {
-    return Error(ErrorCode::kUnsupported,
-                 fmt::format("{} is a WebAssembly component; this build of berth runs only core "
-                             "modules",
-                             options.file));
-  }
+  if (kind == BinaryKind::kComponent) return run_component(options, std::move(bytes));
   return run_core_module(options, bytes);
 }
 
@@ -184,8 +261,11 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
          "Cap each linear memory at BYTES (suffixes K, M, G); memory.grow beyond it fails")
       ->type_name("BYTES");
   run->footer(
-      "FILE is a WebAssembly core module (.wasm). ARGS, and any option after FILE, go to the "
-      "guest.\nExit codes: the guest's own, 124 timeout, 125 berth could not load or link the "
+      "FILE is a WebAssembly component or core module (.wasm). For a component, EXPR is a call\n"
+      "in WAVE syntax, e.g. 'greet(\"bob\")' or 'example:t/api@0.1.0#sum([1, 2])', and the result\n"
+      "prints in WAVE; for a core module, arguments are numbers. ARGS, and any option after\n"
+      "FILE, go to the guest.\nExit codes: the guest's own, 124 timeout, 125 berth could not load "
+      "or link the "
       "program,\n134 the guest trapped, 2 bad command line.");
   return run;
 }

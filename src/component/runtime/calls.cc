@@ -1,0 +1,106 @@
+// Calls across the component boundary: into lifted exports, out through lowered imports, and
+// the resource built-ins.
+#include <fmt/format.h>
+
+#include "component/runtime/instantiate.h"
+
+namespace berth::component::runtime {
+namespace {
+
+Error cannot_leave() {
+  return Error(ErrorCode::kTrap, "cannot leave component instance");
+}
+
+// Marks an instance as on the call stack for the duration of a call into it.
+class EnterGuard {
+ public:
+  explicit EnterGuard(InstanceRuntime& instance) : instance_(instance) {
+    instance_.may_enter = false;
+  }
+  ~EnterGuard() { instance_.may_enter = true; }
+
+ private:
+  InstanceRuntime& instance_;
+};
+
+Result<std::optional<Val>> call_lifted(engine::Store& store, const Function& func,
+                                       std::span<const Val> args) {
+  InstanceRuntime& owner = *func.owner;
+  if (!owner.may_enter) return Error(ErrorCode::kTrap, "cannot enter component instance");
+  EnterGuard entered(owner);
+  abi::LiftLowerContext cx(store, func.options, &owner.abi);
+  abi::Task task;
+  cx.task = &task;
+  std::vector<engine::Value> flat_args;
+  BERTH_TRY(abi::lower_params(cx, *func.layout, args, flat_args));
+  engine::FuncType core_type = func.layout->lift_core_type();
+  std::vector<engine::Value> flat_results;
+  for (engine::ValType t : core_type.results) flat_results.push_back(engine::Value::zero(t));
+  BERTH_TRY(store.call(func.core, flat_args, flat_results));
+  BERTH_TRY_ASSIGN(std::optional<Val> result, abi::lift_results(cx, *func.layout, flat_results));
+  BERTH_TRY(task.check_borrows_dropped());
+  BERTH_TRY(abi::call_post_return(cx, flat_results));
+  return result;
+}
+
+}  // namespace
+
+Result<std::optional<Val>> call_function(engine::Store& store, const Function& func,
+                                         std::span<const Val> args) {
+  if (func.is_host()) return func.host(args);
+  return call_lifted(store, func, args);
+}
+
+engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> caller,
+                                              FunctionRef callee, abi::CanonOptions options,
+                                              abi::FuncLayoutRef layout) {
+  auto shared_options = std::make_shared<abi::CanonOptions>(std::move(options));
+  return [caller, callee, shared_options, layout](
+             engine::Store& store, std::span<const engine::Value> params,
+             std::span<engine::Value> results) -> Result<void> {
+    if (!caller->abi.may_leave) return cannot_leave();
+    abi::LiftLowerContext cx(store, *shared_options, &caller->abi);
+    abi::Subtask subtask(caller->abi);
+    cx.subtask = &subtask;
+    BERTH_TRY_ASSIGN(std::vector<Val> args, abi::lift_params(cx, *layout, params));
+    BERTH_TRY_ASSIGN(std::optional<Val> result, call_function(store, *callee, args));
+    subtask.deliver_resolve();
+    return abi::lower_results(cx, *layout, result, params, results);
+  };
+}
+
+engine::HostFunc Instantiator::resource_builtin(binary::CanonKind kind,
+                                                std::shared_ptr<InstanceRuntime> owner,
+                                                ResourceTypeRef resource) {
+  ResourceRegistry* registry = &registry_;
+  return
+      [kind, owner, resource, registry](engine::Store& store, std::span<const engine::Value> params,
+                                        std::span<engine::Value> results) -> Result<void> {
+        uint32_t arg = static_cast<uint32_t>(params[0].i32);
+        switch (kind) {
+          case binary::CanonKind::kResourceNew: {
+            if (!owner->abi.may_leave) return cannot_leave();
+            BERTH_TRY_ASSIGN(uint32_t handle, abi::resource_new(owner->abi, resource, arg));
+            results[0] = engine::Value::from_i32(static_cast<int32_t>(handle));
+            return {};
+          }
+          case binary::CanonKind::kResourceRep: {
+            BERTH_TRY_ASSIGN(uint32_t rep, abi::resource_rep(owner->abi, *resource, arg));
+            results[0] = engine::Value::from_i32(static_cast<int32_t>(rep));
+            return {};
+          }
+          default: {
+            if (!owner->abi.may_leave) return cannot_leave();
+            BERTH_TRY_ASSIGN(abi::DroppedHandle dropped,
+                             abi::resource_drop(owner->abi, *resource, arg));
+            if (!dropped.run_destructor) return {};
+            auto it = registry->destructors.find(resource.get());
+            if (it == registry->destructors.end() || !it->second) return {};
+            engine::Value rep = engine::Value::from_i32(static_cast<int32_t>(dropped.rep));
+            return store.call(*it->second, {&rep, 1}, {});
+          }
+        }
+      };
+}
+
+}  // namespace berth::component::runtime
