@@ -98,6 +98,10 @@ bool types_equal(const Type& a, const Type& b);
 // WIT-like spelling, e.g. "list<tuple<u8, string>>", "record { a: u32 }".
 std::string to_string(const Type& type);
 
+// How a component's core code stores strings (a canonical option of lift and lower).
+enum class StringEncoding : uint8_t { kUtf8, kUtf16, kLatin1Utf16 };
+const char* to_string(StringEncoding encoding);  // "utf8", "utf16", "latin1+utf16"
+
 struct FuncType {
   std::vector<Field> params;
   TypeRef result;  // null: no result

@@ -6,18 +6,6 @@
 
 namespace berth::component::abi {
 
-const char* to_string(StringEncoding encoding) {
-  switch (encoding) {
-    case StringEncoding::kUtf8:
-      return "utf8";
-    case StringEncoding::kUtf16:
-      return "utf16";
-    case StringEncoding::kLatin1Utf16:
-      return "latin1+utf16";
-  }
-  return "?";
-}
-
 Result<void> LiftLowerContext::refresh_memory() {
   if (!options.memory) {
     return Error(ErrorCode::kInvalid,

@@ -5,13 +5,13 @@
 #include <cstdint>
 #include <optional>
 
+#include "berth/component/types.h"
 #include "berth/engine/engine.h"
 #include "berth/result.h"
 
 namespace berth::component::abi {
 
-enum class StringEncoding : uint8_t { kUtf8, kUtf16, kLatin1Utf16 };
-const char* to_string(StringEncoding encoding);  // "utf8", "utf16", "latin1+utf16"
+using component::StringEncoding;
 
 // The canonopt immediates of one `canon lift` or `canon lower` definition, resolved to engine
 // handles. Fixed for the life of the component instance.

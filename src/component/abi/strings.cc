@@ -1,4 +1,5 @@
 #include "component/abi/strings.h"
+#include "support/utf8.h"
 
 #include <fmt/format.h>
 
@@ -36,29 +37,6 @@ bool is_surrogate(uint32_t cp) {
 }
 
 // --- Encoders: write one code point, return the number of bytes / code units written. ---
-
-size_t encode_utf8(char32_t cp, uint8_t* out) {
-  if (cp < 0x80) {
-    out[0] = static_cast<uint8_t>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = static_cast<uint8_t>(0xc0 | (cp >> 6));
-    out[1] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<uint8_t>(0xe0 | (cp >> 12));
-    out[1] = static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f));
-    out[2] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
-    return 3;
-  }
-  out[0] = static_cast<uint8_t>(0xf0 | (cp >> 18));
-  out[1] = static_cast<uint8_t>(0x80 | ((cp >> 12) & 0x3f));
-  out[2] = static_cast<uint8_t>(0x80 | ((cp >> 6) & 0x3f));
-  out[3] = static_cast<uint8_t>(0x80 | (cp & 0x3f));
-  return 4;
-}
 
 // Writes UTF-16LE at `out`; returns code units written.
 size_t encode_utf16(char32_t cp, uint8_t* out) {
@@ -455,50 +433,6 @@ Result<Stored> store_source(LiftLowerContext& cx, const SourceString& s) {
 }
 
 }  // namespace
-
-bool is_valid_utf8(const uint8_t* p, size_t size) {
-  const uint8_t* end = p + size;
-  while (p < end) {
-    if (end - p >= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      if ((w & kHighBits) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    uint8_t b = *p;
-    if (b < 0x80) {
-      ++p;
-      continue;
-    }
-    // Well-formed byte sequences, Unicode table 3-7: the second byte's range depends on the
-    // first so that overlong forms, surrogates and code points past U+10FFFF are rejected.
-    size_t length;
-    uint8_t low = 0x80;
-    uint8_t high = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-      length = 2;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      length = 3;
-      if (b == 0xe0) low = 0xa0;
-      if (b == 0xed) high = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      length = 4;
-      if (b == 0xf0) low = 0x90;
-      if (b == 0xf4) high = 0x8f;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) < length) return false;
-    if (p[1] < low || p[1] > high) return false;
-    for (size_t i = 2; i < length; ++i) {
-      if ((p[i] & 0xc0) != 0x80) return false;
-    }
-    p += length;
-  }
-  return true;
-}
 
 Result<std::string> load_string_from_range(LiftLowerContext& cx, uint32_t ptr,
                                            uint32_t tagged_code_units) {

@@ -24,6 +24,4 @@ Result<std::string> load_string_from_range(LiftLowerContext& cx, uint32_t ptr,
 Result<std::pair<uint32_t, uint32_t>> store_string_into_range(LiftLowerContext& cx,
                                                               std::string_view utf8);
 
-bool is_valid_utf8(const uint8_t* data, size_t size);
-
 }  // namespace berth::component::abi

@@ -376,7 +376,7 @@ Result<void> Instantiator::alias(Frame& frame, const binary::Alias& def) {
 
 Result<abi::CanonOptions> Instantiator::canon_options(Frame& frame, const CanonOptions& options) {
   abi::CanonOptions out;
-  out.string_encoding = static_cast<abi::StringEncoding>(options.string_encoding);
+  out.string_encoding = options.string_encoding;
   if (options.memory) {
     BERTH_TRY_ASSIGN(engine::Extern m,
                      core_item(frame, binary::Sort::kCoreMemory, *options.memory));

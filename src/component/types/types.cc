@@ -221,6 +221,18 @@ std::string to_string(const Type& type) {
   }
 }
 
+const char* to_string(StringEncoding encoding) {
+  switch (encoding) {
+    case StringEncoding::kUtf8:
+      return "utf8";
+    case StringEncoding::kUtf16:
+      return "utf16";
+    case StringEncoding::kLatin1Utf16:
+      return "latin1+utf16";
+  }
+  return "?";
+}
+
 std::string FuncType::to_string() const {
   std::string out = is_async ? "async func(" : "func(";
   for (size_t i = 0; i < params.size(); ++i) {

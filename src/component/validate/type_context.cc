@@ -384,18 +384,6 @@ std::string_view describe(ExternPosition position) {
   return position == ExternPosition::kImport ? "import" : "export";
 }
 
-std::string_view to_string(StringEncoding encoding) {
-  switch (encoding) {
-    case StringEncoding::kUtf8:
-      return "utf8";
-    case StringEncoding::kUtf16:
-      return "utf16";
-    case StringEncoding::kLatin1Utf16:
-      return "latin1+utf16";
-  }
-  return "?";
-}
-
 // --- Substitution ---------------------------------------------------------------------------
 
 const void* identity_of(const TypeEntry& entry) {

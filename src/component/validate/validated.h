@@ -81,9 +81,6 @@ struct ComponentEntry {
   std::shared_ptr<const ValidatedComponent> definition;
 };
 
-enum class StringEncoding : uint8_t { kUtf8, kUtf16, kLatin1Utf16 };
-std::string_view to_string(StringEncoding encoding);  // "utf8", "utf16", "latin1+utf16"
-
 struct CanonOptions {
   StringEncoding string_encoding = StringEncoding::kUtf8;
   std::optional<uint32_t> memory;       // core memory index

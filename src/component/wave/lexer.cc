@@ -150,24 +150,6 @@ Result<void> check_utf8(std::string_view text) {
   return error_at(text, valid, ErrorCode::kMalformed, "the text is not valid UTF-8");
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
 char32_t decode_utf8(std::string_view text, size_t& pos) {
   auto byte = [&](size_t i) { return static_cast<uint8_t>(text[pos + i]); };
   size_t length = std::min(utf8_length(byte(0)), text.size() - pos);

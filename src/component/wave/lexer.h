@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "berth/result.h"
+#include "support/utf8.h"
 
 namespace berth::component::wave {
 
@@ -88,6 +89,5 @@ class Lexer {
 
 // Checks that `text` is UTF-8, naming where it stops being so.
 Result<void> check_utf8(std::string_view text);
-void append_utf8(std::string& out, char32_t code_point);
 
 }  // namespace berth::component::wave
