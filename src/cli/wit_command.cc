@@ -3,12 +3,40 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "berth/wit/component_bridge.h"
 #include "berth/wit/printer.h"
 #include "berth/wit/resolve.h"
 #include "cli/exit_codes.h"
 
 namespace berth::cli {
 namespace {
+
+// A WebAssembly binary (component or core module) starts with the `\0asm` magic; WIT text
+// cannot, since it never holds a NUL.
+bool is_wasm_binary(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, sizeof magic) && std::memcmp(magic, "\0asm", sizeof magic) == 0;
+}
+
+Result<std::string> print_component(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return Error(ErrorCode::kIo, fmt::format("{}: cannot read the file", path));
+  auto printed = wit::print_component_world(bytes);
+  if (!printed) {
+    Error error = std::move(printed).error();
+    error.prepend(path);
+    return error;
+  }
+  return printed;
+}
 
 Result<std::string> print_wit_source(const WitOptions& options) {
   wit::Resolve resolve;
@@ -23,8 +51,11 @@ Result<std::string> print_wit_source(const WitOptions& options) {
 
 CLI::App* add_wit_command(CLI::App& app, WitOptions& options) {
   CLI::App* wit = app.add_subcommand(
-      "wit", "Check a WIT file or folder (with deps/) and print it in canonical form");
-  wit->add_option("PATH", options.path, "A .wit file, or a folder of .wit files with deps/")
+      "wit",
+      "Print a component's world as WIT, or check a WIT file or folder (with deps/) and print "
+      "it in canonical form");
+  wit->add_option("PATH", options.path,
+                  "A component (.wasm), a .wit file, or a folder of .wit files with deps/")
       ->required();
   wit->add_option("--features", options.features,
                   "Include items gated by @unstable(feature = NAME)")
@@ -35,7 +66,8 @@ CLI::App* add_wit_command(CLI::App& app, WitOptions& options) {
 }
 
 int wit_command(const WitOptions& options) {
-  auto printed = print_wit_source(options);
+  auto printed =
+      is_wasm_binary(options.path) ? print_component(options.path) : print_wit_source(options);
   if (!printed) {
     report_error(printed.error());
     return exit_code_for(printed.error());

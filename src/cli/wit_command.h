@@ -1,5 +1,6 @@
-// `berth wit`: print WIT. For a WIT file or folder: parse, resolve and print it canonically
-// (a formatter and checker for authors).
+// `berth wit`: print WIT. For a component binary: its world, as the imports and exports of its
+// type say (an inspection tool). For a WIT file or folder: parse, resolve and print it
+// canonically (a formatter and checker for authors).
 #pragma once
 
 #include <string>
