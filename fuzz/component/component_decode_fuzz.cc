@@ -1,5 +1,6 @@
-// Fuzzes the component binary decoder: any input must decode or fail with an error, never
-// crash, and everything decoded must point inside the input.
+// Fuzzes the component binary decoder and the validator: any input must decode or fail with an
+// error, never crash, everything decoded must point inside the input, and whatever decodes must
+// validate or be rejected with an error.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 
 #include "component/binary/decoder.h"
 #include "component/ir/names.h"
+#include "component/validate/validator.h"
 
 namespace {
 
@@ -69,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   berth::Result<DecodedBinary> decoded = decode(input);
   if (decoded.ok() && decoded->kind == BinaryKind::kComponent) {
     check_component(decoded->component, input);
+    (void)berth::component::validate_component(decoded->component, input);
   }
   // With every gated feature off the decoder takes its rejection paths.
   DecodeOptions strict;
