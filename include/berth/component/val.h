@@ -81,6 +81,11 @@ class Val {
   }
 };
 
+// The byte size of one element of a packed list of `kind` numbers (s8 ... f64), else 0.
+size_t packed_number_size(ValKind kind);
+// Element `index` of a packed list of `kind` numbers, as a Val.
+Val packed_list_element(ValKind kind, const std::vector<uint8_t>& bytes, size_t index);
+
 // Equality of two values of the same type. Floats compare by value, with NaN equal to NaN (as the
 // component model canonicalises NaNs).
 bool vals_equal(const Val& a, const Val& b);

@@ -13,7 +13,22 @@ Val scalar(ValKind kind) {
   return v;
 }
 
-size_t number_size(ValKind kind) {
+// A packed list against another list: both packed compare by bytes; against `items`, the
+// element kind comes from the items.
+bool packed_list_equals(const Val& packed, const Val& other) {
+  if (!other.packed.empty() || other.items.empty()) return packed.packed == other.packed;
+  ValKind kind = other.items.front().kind;
+  size_t size = packed_number_size(kind);
+  if (size == 0 || packed.packed.size() != size * other.items.size()) return false;
+  for (size_t i = 0; i < other.items.size(); ++i) {
+    if (!vals_equal(packed_list_element(kind, packed.packed, i), other.items[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t packed_number_size(ValKind kind) {
   switch (kind) {
     case ValKind::kS8:
     case ValKind::kU8:
@@ -35,8 +50,8 @@ size_t number_size(ValKind kind) {
 }
 
 // Element `index` of a packed list of `kind` numbers.
-Val packed_element(ValKind kind, const std::vector<uint8_t>& bytes, size_t index) {
-  const uint8_t* p = bytes.data() + index * number_size(kind);
+Val packed_list_element(ValKind kind, const std::vector<uint8_t>& bytes, size_t index) {
+  const uint8_t* p = bytes.data() + index * packed_number_size(kind);
   auto read = [p]<typename T>(T zero) {
     std::memcpy(&zero, p, sizeof zero);
     return zero;
@@ -64,21 +79,6 @@ Val packed_element(ValKind kind, const std::vector<uint8_t>& bytes, size_t index
       return Val::float64(read(double{}));
   }
 }
-
-// A packed list against another list: both packed compare by bytes; against `items`, the
-// element kind comes from the items.
-bool packed_list_equals(const Val& packed, const Val& other) {
-  if (!other.packed.empty() || other.items.empty()) return packed.packed == other.packed;
-  ValKind kind = other.items.front().kind;
-  size_t size = number_size(kind);
-  if (size == 0 || packed.packed.size() != size * other.items.size()) return false;
-  for (size_t i = 0; i < other.items.size(); ++i) {
-    if (!vals_equal(packed_element(kind, packed.packed, i), other.items[i])) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 Val Val::boolean(bool x) {
   Val v = scalar(ValKind::kBool);

@@ -77,58 +77,6 @@ void append_float(std::string& out, Float value) {
   out += text.substr(digits);
 }
 
-size_t number_size(ValKind kind) {
-  switch (kind) {
-    case ValKind::kS8:
-    case ValKind::kU8:
-      return 1;
-    case ValKind::kS16:
-    case ValKind::kU16:
-      return 2;
-    case ValKind::kS32:
-    case ValKind::kU32:
-    case ValKind::kF32:
-      return 4;
-    case ValKind::kS64:
-    case ValKind::kU64:
-    case ValKind::kF64:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
-// Element `index` of a packed list of `kind` numbers.
-Val unpack(ValKind kind, const std::vector<uint8_t>& bytes, size_t index) {
-  const uint8_t* at = bytes.data() + index * number_size(kind);
-  auto load = [at]<typename T>(T value) {
-    std::memcpy(&value, at, sizeof value);
-    return value;
-  };
-  switch (kind) {
-    case ValKind::kS8:
-      return Val::s8(load(int8_t{}));
-    case ValKind::kU8:
-      return Val::u8(load(uint8_t{}));
-    case ValKind::kS16:
-      return Val::s16(load(int16_t{}));
-    case ValKind::kU16:
-      return Val::u16(load(uint16_t{}));
-    case ValKind::kS32:
-      return Val::s32(load(int32_t{}));
-    case ValKind::kU32:
-      return Val::u32(load(uint32_t{}));
-    case ValKind::kS64:
-      return Val::s64(load(int64_t{}));
-    case ValKind::kU64:
-      return Val::u64(load(uint64_t{}));
-    case ValKind::kF32:
-      return Val::float32(load(float{}));
-    default:
-      return Val::float64(load(double{}));
-  }
-}
-
 void append_label(std::string& out, std::string_view label, bool escape_keywords) {
   if (escape_keywords && is_keyword(label)) out += '%';
   out += label;
@@ -279,12 +227,12 @@ Result<void> Printer::print_list(const Val& val, const Type& type) {
   const Type& element = *type.element;
   out_ += '[';
   if (!val.packed.empty()) {
-    size_t size = number_size(element.kind);
+    size_t size = packed_number_size(element.kind);
     if (size == 0 || val.packed.size() % size != 0)
       return mismatch(type, fmt::format("a packed list of {} bytes", val.packed.size()));
     for (size_t i = 0; i < val.packed.size() / size; ++i) {
       if (i > 0) out_ += ", ";
-      BERTH_TRY(print(unpack(element.kind, val.packed, i), element));
+      BERTH_TRY(print(packed_list_element(element.kind, val.packed, i), element));
     }
   } else {
     for (size_t i = 0; i < val.items.size(); ++i) {
