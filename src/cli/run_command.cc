@@ -55,6 +55,29 @@ std::string exported_functions(const engine::ModuleInfo& info) {
   return names.empty() ? "none" : names;
 }
 
+// Shared by the core-module and component paths of `run --invoke`.
+Result<void> check_no_guest_args(const RunOptions& options) {
+  if (!options.guest_args.empty()) {
+    return Error(ErrorCode::kUsage,
+                 "arguments after FILE go to a program's main; with --invoke, put them in the "
+                 "call expression");
+  }
+  return {};
+}
+
+Result<std::shared_ptr<engine::Engine>> create_engine(const RunOptions& options) {
+  engine::EngineConfig config;
+  config.max_memory_bytes = options.max_memory_bytes;
+  return engine::create_engine(config);
+}
+
+void apply_timeout(engine::Store& store, const RunOptions& options) {
+  if (!options.timeout_seconds) return;
+  auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(*options.timeout_seconds));
+  store.set_deadline(std::chrono::steady_clock::now() + timeout);
+}
+
 Result<int> run_core_module(const RunOptions& options, std::span<const uint8_t> bytes) {
   const std::string& file = options.file;
   if (!options.invoke) {
@@ -64,16 +87,10 @@ Result<int> run_core_module(const RunOptions& options, std::span<const uint8_t> 
                              "functions ({})",
                              file, exported_functions(info)));
   }
-  if (!options.guest_args.empty()) {
-    return Error(ErrorCode::kUsage,
-                 "arguments after FILE go to a program's main; with --invoke, put them in the "
-                 "call expression");
-  }
+  BERTH_TRY(check_no_guest_args(options));
   BERTH_TRY_ASSIGN(InvokeExpr expr, parse_invoke_expr(*options.invoke));
 
-  engine::EngineConfig config;
-  config.max_memory_bytes = options.max_memory_bytes;
-  BERTH_TRY_ASSIGN(auto engine, engine::create_engine(config));
+  BERTH_TRY_ASSIGN(auto engine, create_engine(options));
   auto compiled = engine->compile(bytes, {.name = file});
   if (!compiled) return std::move(compiled.error().prepend(file));
   const engine::Module& module = **compiled;
@@ -112,11 +129,7 @@ Result<int> run_core_module(const RunOptions& options, std::span<const uint8_t> 
   }
 
   BERTH_TRY_ASSIGN(auto store, engine->create_store());
-  if (options.timeout_seconds) {
-    auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(*options.timeout_seconds));
-    store->set_deadline(std::chrono::steady_clock::now() + timeout);
-  }
+  apply_timeout(*store, options);
   BERTH_TRY_ASSIGN(engine::Instance instance, store->instantiate(module, {}));
   std::vector<engine::Value> results(type.results.size());
   BERTH_TRY(
@@ -161,14 +174,8 @@ Result<int> run_component(const RunOptions& options, std::vector<uint8_t> bytes)
                              "supported yet; use --invoke to call one of its exports",
                              file));
   }
-  if (!options.guest_args.empty()) {
-    return Error(ErrorCode::kUsage,
-                 "arguments after FILE go to a program's main; with --invoke, put them in the "
-                 "call expression");
-  }
-  engine::EngineConfig config;
-  config.max_memory_bytes = options.max_memory_bytes;
-  BERTH_TRY_ASSIGN(auto engine, engine::create_engine(config));
+  BERTH_TRY(check_no_guest_args(options));
+  BERTH_TRY_ASSIGN(auto engine, create_engine(options));
   BERTH_TRY_ASSIGN(auto loaded, component::load_component(*engine, std::move(bytes), file));
   const auto& imports = loaded->type().imports;
   if (!imports.empty()) {
@@ -181,11 +188,7 @@ Result<int> run_component(const RunOptions& options, std::vector<uint8_t> bytes)
         fmt::format("{}: cannot instantiate: nothing provides its imports:{}", file, list));
   }
   BERTH_TRY_ASSIGN(auto store, engine->create_store());
-  if (options.timeout_seconds) {
-    auto timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(*options.timeout_seconds));
-    store->set_deadline(std::chrono::steady_clock::now() + timeout);
-  }
+  apply_timeout(*store, options);
   NoImports no_imports;
   BERTH_TRY_ASSIGN(auto instance, component::instantiate(*store, loaded, no_imports));
   BERTH_TRY_ASSIGN(std::string name, component::parse_wave_call_name(*options.invoke));

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "berth/component/val.h"
+
 namespace berth::component::abi {
 namespace {
 
@@ -19,24 +21,6 @@ Error invalid_type(const Type* type, std::string_view why) {
   std::string name = type ? to_string(*type) : "tuple of the parameters";
   return Error(ErrorCode::kInvalid,
                fmt::format("type {} has no Canonical ABI layout: {}", name, why));
-}
-
-bool is_number(ValKind kind) {
-  switch (kind) {
-    case ValKind::kS8:
-    case ValKind::kU8:
-    case ValKind::kS16:
-    case ValKind::kU16:
-    case ValKind::kS32:
-    case ValKind::kU32:
-    case ValKind::kS64:
-    case ValKind::kU64:
-    case ValKind::kF32:
-    case ValKind::kF64:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // The `join` of flatten_variant: the tightest core type both can be bit-cast to.
@@ -178,7 +162,7 @@ Result<LayoutRef> compute_layout(const TypeRef& type) {
     case ValKind::kList: {
       if (!type->element) return invalid_type(type.get(), "the list has no element type");
       BERTH_TRY_ASSIGN(LayoutRef element, layout_of(type->element));
-      layout->number_elements = is_number(element->kind);
+      layout->number_elements = packed_number_size(element->kind) != 0;
       layout->contains_handles = element->contains_handles;
       if (type->fixed_length) {
         uint32_t n = *type->fixed_length;
