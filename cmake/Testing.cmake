@@ -5,6 +5,7 @@ function(berth_gtest name)
   cmake_parse_arguments(arg "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE ${arg_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_include_directories(${name} PRIVATE "${CMAKE_SOURCE_DIR}/tests")
   target_compile_definitions(${name} PRIVATE
     BERTH_GUEST_DIR="${BERTH_GUEST_DIR}"
     BERTH_SOURCE_DIR="${CMAKE_SOURCE_DIR}"

@@ -7,8 +7,6 @@
 
 #include <array>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,28 +14,13 @@
 #include "berth/component/types.h"
 #include "berth/component/val.h"
 #include "berth/engine/engine.h"
+#include "common/test_support.h"
 #include "component/abi/canonical_abi.h"
 
 namespace berth::component::abi::testing {
 
-inline std::vector<uint8_t> read_guest(const std::string& name) {
-  std::ifstream in(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in.good()) << "guest " << name << " was not built";
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-template <typename T>
-T expect_ok(Result<T> result) {
-  if (!result) {
-    ADD_FAILURE() << "unexpected error: " << result.error().describe();
-    std::abort();
-  }
-  return std::move(result).value();
-}
-
-inline void expect_ok(Result<void> result) {
-  ASSERT_TRUE(result.ok()) << result.error().describe();
-}
+using berth::testing::expect_ok;
+using berth::testing::read_guest;
 
 // Checks that `expr` failed with `code` and a message containing `text`.
 #define EXPECT_ABI_ERROR(expr, error_code, text)                                          \

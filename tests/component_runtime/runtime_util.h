@@ -3,24 +3,19 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <string>
 
 #include "berth/component/component.h"
+#include "common/test_support.h"
 
 namespace berth::component::testing {
 
-inline std::vector<uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
+using berth::testing::expect_ok;
+using berth::testing::read_bytes;
 inline std::vector<uint8_t> guest(const std::string& name) {
-  return read_bytes(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm");
+  return berth::testing::read_guest(name);
 }
 
 // Host functions by "instance#name" (or "name" for a function imported on its own).
@@ -39,15 +34,6 @@ class MapResolver final : public ImportResolver {
     return it->second;
   }
 };
-
-template <typename T>
-T expect_ok(Result<T> r) {
-  if (!r) {
-    ADD_FAILURE() << r.error().describe();
-    std::abort();
-  }
-  return std::move(r).value();
-}
 
 class RuntimeTest : public ::testing::Test {
  protected:

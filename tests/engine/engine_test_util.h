@@ -3,34 +3,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "berth/engine/engine.h"
+#include "common/test_support.h"
 
 namespace berth::engine::testing {
 
-inline std::vector<uint8_t> read_guest(const std::string& name) {
-  std::ifstream in(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in.good()) << "guest " << name << " was not built";
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Unwraps a Result in a test, failing with the error's message.
-template <typename T>
-T expect_ok(Result<T> result) {
-  if (!result) {
-    ADD_FAILURE() << "unexpected error: " << result.error().describe();
-    std::abort();
-  }
-  return std::move(result).value();
-}
-
-inline void expect_ok(Result<void> result) {
-  ASSERT_TRUE(result.ok()) << result.error().describe();
-}
+using berth::testing::expect_ok;
+using berth::testing::read_guest;
 
 class EngineTest : public ::testing::Test {
  protected:
