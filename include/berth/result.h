@@ -23,6 +23,7 @@ enum class ErrorCode : uint8_t {
   kUnsupported,  // valid input using a feature berth does not implement
   kUsage,        // the caller passed bad arguments
   kInternal,     // a bug in berth
+  kExit,         // the guest asked to exit (wasi:cli/exit); Error::exit_status() is its status
 };
 
 std::string_view to_string(ErrorCode code);
@@ -39,7 +40,11 @@ class Error {
  public:
   Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
+  // The guest ended the program with `status`: not a failure, but it unwinds like one.
+  static Error exit(int32_t status);
+
   ErrorCode code() const { return code_; }
+  int32_t exit_status() const { return exit_status_; }
   const std::string& message() const { return message_; }
   const std::vector<WasmFrame>& backtrace() const { return backtrace_; }
 
@@ -54,6 +59,7 @@ class Error {
   ErrorCode code_;
   std::string message_;
   std::vector<WasmFrame> backtrace_;
+  int32_t exit_status_ = 0;
 };
 
 template <typename T>

@@ -28,8 +28,16 @@ std::string_view to_string(ErrorCode code) {
       return "usage error";
     case ErrorCode::kInternal:
       return "internal error";
+    case ErrorCode::kExit:
+      return "exit";
   }
   return "unknown error";
+}
+
+Error Error::exit(int32_t status) {
+  Error error(ErrorCode::kExit, fmt::format("the program exited with status {}", status));
+  error.exit_status_ = status;
+  return error;
 }
 
 Error& Error::prepend(std::string_view context) {

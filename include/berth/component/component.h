@@ -35,6 +35,11 @@ Result<std::shared_ptr<const Component>> load_component(engine::Engine& engine,
 // must match its result type (or be nullopt when it has none). An error traps the caller.
 using HostFunction = std::function<Result<std::optional<Val>>(std::span<const Val> args)>;
 
+// A new resource type defined by the host, e.g. "wasi:io/streams#input-stream". `destructor`
+// (optional) runs when a guest drops an owning handle of it.
+ResourceTypeRef make_host_resource_type(std::string name,
+                                        std::function<void(uint32_t rep)> destructor = {});
+
 // Provides the imports of a component being instantiated.
 class ImportResolver {
  public:

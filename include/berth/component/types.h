@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ struct ResourceType {
   std::string name;           // for messages, e.g. "wasi:io/streams#input-stream"
   bool host_defined = false;  // provided by the host (or a bundle) rather than a component
   uint64_t id = 0;            // unique within the process, for printing
+  // For a host-defined type: runs when a guest drops the last `own` handle of a resource, with
+  // the `rep` the host gave it. Empty when the host needs no notice.
+  std::function<void(uint32_t rep)> host_destructor;
 };
 using ResourceTypeRef = std::shared_ptr<const ResourceType>;
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,22 @@
 #include "berth/wit/model.h"
 
 namespace berth::wit {
+
+// An import or export name of the form `ns:pkg/iface@version`, taken apart.
+struct InterfaceName {
+  std::string ns;
+  std::string package;
+  std::string name;
+  std::optional<Version> version;
+
+  PackageName package_name() const { return PackageName{ns, package, version}; }
+  std::string path() const { return ns + ":" + package + "/" + name; }  // without the version
+};
+
+// Parses an import or export name of the form `ns:pkg/iface` with an optional `@version`. A
+// canonical version (🔗 "0.2", "1") is padded to a full one ("0.2.0", "1.0.0") since WIT needs
+// three numbers. Plain names, nested names (🪺) and bad versions give nullopt.
+std::optional<InterfaceName> parse_interface_name(std::string_view name);
 
 // ---------------------------------------------------------------------------------------------
 // Component type -> WIT

@@ -94,6 +94,10 @@ engine::HostFunc Instantiator::resource_builtin(binary::CanonKind kind,
             BERTH_TRY_ASSIGN(abi::DroppedHandle dropped,
                              abi::resource_drop(owner->abi, *resource, arg));
             if (!dropped.run_destructor) return {};
+            if (resource->host_destructor) {
+              resource->host_destructor(dropped.rep);
+              return {};
+            }
             auto it = registry->destructors.find(resource.get());
             if (it == registry->destructors.end() || !it->second) return {};
             engine::Value rep = engine::Value::from_i32(static_cast<int32_t>(dropped.rep));

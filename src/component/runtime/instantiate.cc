@@ -543,6 +543,14 @@ Result<void> Instantiator::instance(Frame& frame, const binary::Instance& def) {
 
 namespace berth::component {
 
+ResourceTypeRef make_host_resource_type(std::string name,
+                                        std::function<void(uint32_t rep)> destructor) {
+  auto r = std::const_pointer_cast<ResourceType>(
+      runtime::new_resource(std::move(name), /*host_defined=*/true));
+  r->host_destructor = std::move(destructor);
+  return r;
+}
+
 Result<ResourceTypeRef> ImportResolver::resolve_resource(std::string_view instance,
                                                          std::string_view name) {
   return runtime::new_resource(

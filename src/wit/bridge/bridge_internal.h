@@ -9,23 +9,13 @@
 #include <vector>
 
 #include "berth/component/types.h"
+#include "berth/wit/component_bridge.h"
 #include "berth/wit/model.h"
 
 namespace berth::wit::bridge {
 
-struct InterfaceName {
-  std::string ns;
-  std::string package;
-  std::string name;
-  std::optional<Version> version;
-
-  PackageName package_name() const { return PackageName{ns, package, version}; }
-};
-
-// Parses an import or export name of the form `ns:pkg/iface` with an optional `@version`. A
-// canonical version (🔗 "0.2", "1") is padded to a full one ("0.2.0", "1.0.0") since WIT needs
-// three numbers. Plain names, nested names (🪺) and bad versions give nullopt.
-std::optional<InterfaceName> parse_interface_name(std::string_view name);
+using wit::InterfaceName;
+using wit::parse_interface_name;
 
 // Whether `type` is one of the shared primitive nodes of component::Type::primitive, which
 // stand for the primitive itself and never for a named alias of it.

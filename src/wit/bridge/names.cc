@@ -32,6 +32,10 @@ std::optional<Version> parse_version(std::string text) {
 
 }  // namespace
 
+}  // namespace berth::wit::bridge
+
+namespace berth::wit {
+
 std::optional<InterfaceName> parse_interface_name(std::string_view name) {
   size_t colon = name.find(':');
   size_t slash = name.find('/');
@@ -44,16 +48,20 @@ std::optional<InterfaceName> parse_interface_name(std::string_view name) {
   std::string_view rest = name.substr(slash + 1);
   size_t at = rest.find('@');
   out.name = std::string(rest.substr(0, at));
-  if (!is_words(out.ns) || !is_words(out.package) || out.name.empty() ||
+  if (!bridge::is_words(out.ns) || !bridge::is_words(out.package) || out.name.empty() ||
       out.name.find_first_of(":/") != std::string::npos) {
     return std::nullopt;
   }
   if (at != std::string_view::npos) {
-    out.version = parse_version(std::string(rest.substr(at + 1)));
+    out.version = bridge::parse_version(std::string(rest.substr(at + 1)));
     if (!out.version) return std::nullopt;
   }
   return out;
 }
+
+}  // namespace berth::wit
+
+namespace berth::wit::bridge {
 
 bool is_shared_primitive(const component::Type& type) {
   return component::is_primitive(type.kind) && component::Type::primitive(type.kind).get() == &type;
