@@ -15,6 +15,7 @@
 #include "berth/engine/engine.h"
 #include "sexpr.h"
 #include "support/file.h"
+#include "wast_host.h"
 #include "wast_values.h"
 
 namespace fs = std::filesystem;
@@ -25,15 +26,6 @@ namespace {
 
 struct Counts {
   int passed = 0, failed = 0, skipped = 0;
-};
-
-// Imports nothing: the corpora's components that import a host instance are skipped.
-class NoImports final : public ImportResolver {
- public:
-  Result<HostFunction> resolve_func(std::string_view instance, std::string_view name,
-                                    const FuncType&) override {
-    return Error(ErrorCode::kLink, fmt::format("no host provides '{}' '{}'", instance, name));
-  }
 };
 
 class Runner {
@@ -52,7 +44,8 @@ class Runner {
         source.find("async") != std::string::npos || source.find("threading") != std::string::npos;
     corpus_ = corpus;
     store_ = std::move(engine_.create_store().value());
-    current_.reset();
+    host_ = std::make_unique<conformance::WastHost>();
+    current_ = nullptr;
     current_state_ = State::kNone;
     definitions_.clear();
     skipped_definitions_.clear();
@@ -76,7 +69,9 @@ class Runner {
         assertion(type, command.value("text", ""), where);
       }
     }
-    current_.reset();
+    current_ = nullptr;
+    host_.reset();
+    instances_.clear();
     definitions_.clear();
     store_.reset();
   }
@@ -100,6 +95,14 @@ class Runner {
   void fail(const std::string& kind, const std::string& where, const std::string& why) {
     count(kind).failed++;
     log_ << "FAIL " << kind << " " << where << ": " << why << "\n";
+  }
+  // A failure that was expected: logged with the script's expected message so that the reason
+  // can be compared (berth's wording differs from wasmtime's).
+  void pass_expected(const std::string& kind, const std::string& where,
+                     const nlohmann::json& command, const Error& error) {
+    count(kind).passed++;
+    log_ << "PASS " << kind << " " << where << ": expected '" << command.value("expected_text", "")
+         << "', got: " << error.message() << "\n";
   }
   void skip(const std::string& kind, const std::string& where, const std::string& why) {
     count(kind).skipped++;
@@ -150,17 +153,20 @@ class Runner {
       if (command.contains("name")) definitions_[command["name"]] = *loaded;
       return pass(kind);
     }
-    auto instance = instantiate(*store_, *loaded, no_imports_);
+    auto instance = instantiate_with_host(*loaded);
     if (expect == "unlinkable") {
       current_state_ = State::kNone;
-      return instance ? fail(kind, where, "instantiated") : pass(kind);
+      if (instance) return fail(kind, where, "instantiated");
+      if (instance.error().code() != ErrorCode::kLink)
+        return fail(kind, where, instance.error().describe());
+      return pass_expected(kind, where, command, instance.error());
     }
     if (expect == "trap-on-instantiation") {
       current_state_ = State::kNone;
       if (instance) return fail(kind, where, "instantiated");
       if (instance.error().code() != ErrorCode::kTrap)
         return fail(kind, where, instance.error().message());
-      return pass(kind);
+      return pass_expected(kind, where, command, instance.error());
     }
     if (command.contains("name")) definitions_[command["name"]] = *loaded;
     if (!instance) {
@@ -171,9 +177,25 @@ class Runner {
       current_state_ = State::kBroken;
       return fail(kind, where, instance.error().describe());
     }
-    current_ = std::move(*instance);
+    current_ = keep(std::move(*instance));
+    // `(component $foo ...)`: later components import it as "foo".
+    std::string name = command.value("name", "");
+    if (!name.empty() && name[0] == '$') host_->register_instance(name.substr(1), *current_);
     current_state_ = State::kReady;
     pass(kind);
+  }
+
+  // Instantiates with the harness's imports, after the checks a linker makes first.
+  Result<std::unique_ptr<ComponentInstance>> instantiate_with_host(
+      const std::shared_ptr<const Component>& component) {
+    BERTH_TRY(host_->check_imports(component->type()));
+    return instantiate(*store_, component, *host_);
+  }
+
+  // Instances live as long as the script: later components may import them.
+  ComponentInstance* keep(std::unique_ptr<ComponentInstance> instance) {
+    instances_.push_back(std::move(instance));
+    return instances_.back().get();
   }
 
   void component_instance(const std::string& text, const std::string& where) {
@@ -189,14 +211,17 @@ class Runner {
       current_state_ = State::kBroken;
       return fail(kind, where, "unknown component " + form->items[3].text);
     }
-    auto instance = instantiate(*store_, it->second, no_imports_);
+    auto instance = instantiate_with_host(it->second);
     if (!instance) {
       current_state_ =
           instance.error().code() == ErrorCode::kLink ? State::kSkipped : State::kBroken;
       if (current_state_ == State::kSkipped) return skip(kind, where, instance.error().message());
       return fail(kind, where, instance.error().describe());
     }
-    current_ = std::move(*instance);
+    current_ = keep(std::move(*instance));
+    // `(component instance $I1 $C1)`: later components import it as "I1".
+    const std::string& name = form->items[2].text;
+    if (!name.empty() && name[0] == '$') host_->register_instance(name.substr(1), *current_);
     current_state_ = State::kReady;
     pass(kind);
   }
@@ -242,11 +267,12 @@ class Runner {
   std::ofstream& log_;
   std::string corpus_;
   std::unique_ptr<engine::Store> store_;
-  std::unique_ptr<ComponentInstance> current_;
+  std::unique_ptr<conformance::WastHost> host_;
+  std::vector<std::unique_ptr<ComponentInstance>> instances_;
+  ComponentInstance* current_ = nullptr;
   State current_state_ = State::kNone;
   std::map<std::string, std::shared_ptr<const Component>> definitions_;
   std::set<std::string> skipped_definitions_;
-  NoImports no_imports_;
   std::map<std::string, std::map<std::string, Counts>> counts_;
 };
 

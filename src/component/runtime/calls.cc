@@ -59,6 +59,11 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
              engine::Store& store, std::span<const engine::Value> params,
              std::span<engine::Value> results) -> Result<void> {
     if (!caller->abi.may_leave) return cannot_leave();
+    // A component instance calling a function it lifted itself would enter itself (as wasmtime
+    // does, this traps even while the instance is still being instantiated).
+    if (!callee->is_host() && callee->owner == caller) {
+      return Error(ErrorCode::kTrap, "cannot enter component instance");
+    }
     abi::LiftLowerContext cx(store, *shared_options, &caller->abi);
     abi::Subtask subtask(caller->abi);
     cx.subtask = &subtask;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "component/binary/decoder.h"
+#include "component/runtime/instance_exports.h"
 #include "component/runtime/instantiate.h"
 #include "component/validate/validator.h"
 
@@ -49,6 +50,11 @@ class InstanceImpl final : public ComponentInstance {
 
   const std::vector<ExportedFunc>& functions() const override { return functions_; }
 
+  ResourceTypeRef resource(std::string_view name) const {
+    auto it = resources_.find(std::string(name));
+    return it == resources_.end() ? nullptr : it->second;
+  }
+
   Result<const ExportedFunc*> find_function(std::string_view name) const override {
     const ExportedFunc* match = nullptr;
     std::vector<std::string> candidates;
@@ -95,12 +101,16 @@ class InstanceImpl final : public ComponentInstance {
     if (item.kind == ExternKind::kFunc && item.func) {
       functions_.push_back({name, item.func->type});
       funcs_.emplace(name, item.func);
+    } else if (item.kind == ExternKind::kType && item.resource) {
+      resources_.emplace(name, item.resource);
     } else if (item.kind == ExternKind::kInstance && item.instance) {
       for (const auto& [export_name, export_item] : item.instance->exports) {
+        std::string full = fmt::format("{}#{}", name, export_name);
         if (export_item.kind == ExternKind::kFunc && export_item.func) {
-          std::string full = fmt::format("{}#{}", name, export_name);
           functions_.push_back({full, export_item.func->type});
           funcs_.emplace(full, export_item.func);
+        } else if (export_item.kind == ExternKind::kType && export_item.resource) {
+          resources_.emplace(full, export_item.resource);
         }
       }
     }
@@ -112,9 +122,15 @@ class InstanceImpl final : public ComponentInstance {
   std::vector<std::unique_ptr<Frame>> frames_;
   std::vector<ExportedFunc> functions_;
   std::unordered_map<std::string, FunctionRef> funcs_;
+  std::unordered_map<std::string, ResourceTypeRef> resources_;
 };
 
 }  // namespace
+
+ResourceTypeRef exported_resource(const ComponentInstance& instance, std::string_view name) {
+  const auto* impl = dynamic_cast<const InstanceImpl*>(&instance);
+  return impl ? impl->resource(name) : nullptr;
+}
 }  // namespace runtime
 
 Result<std::shared_ptr<const Component>> load_component(engine::Engine& engine,

@@ -15,6 +15,16 @@ Error link_error(std::string message) {
 
 std::atomic<uint64_t> g_next_resource_id{1};
 
+bool is_empty(const InstanceType& type) {
+  for (const NamedExtern& e : type.exports) {
+    bool value_type = e.desc.kind == ExternKind::kType && !e.desc.resource;
+    bool empty_instance =
+        e.desc.kind == ExternKind::kInstance && e.desc.instance && is_empty(*e.desc.instance);
+    if (!value_type && !empty_instance) return false;
+  }
+  return true;
+}
+
 const Frame* outer_frame(const Frame& frame, uint32_t count) {
   const Frame* f = &frame;
   for (uint32_t i = 0; i < count && f; ++i) f = f->parent;
@@ -77,18 +87,27 @@ Result<std::shared_ptr<const Instance>> Instantiator::host_instance(Frame& frame
                                                                     const InstanceType& type,
                                                                     ImportResolver& resolver) {
   auto instance = std::make_shared<Instance>();
-  // Resource types first: the functions' types refer to them.
+  // Types first: the functions' types refer to the resources. Other types (records, type
+  // aliases...) need nothing at run time, but the component may alias them out of the instance.
   for (const NamedExtern& e : type.exports) {
-    if (e.desc.kind != ExternKind::kType || !e.desc.resource) continue;
-    BERTH_TRY_ASSIGN(ResourceTypeRef r, resolver.resolve_resource(name, e.name));
-    frame.resources[e.desc.resource.get()] = r;
+    if (e.desc.kind != ExternKind::kType) continue;
     Item item;
     item.kind = ExternKind::kType;
-    item.resource = r;
+    if (e.desc.resource) {
+      BERTH_TRY_ASSIGN(item.resource, import_resource(frame, name, e.name, e.desc, resolver));
+    }
     instance->exports.emplace_back(e.name, std::move(item));
   }
   for (const NamedExtern& e : type.exports) {
     if (e.desc.kind == ExternKind::kType) continue;
+    if (e.desc.kind == ExternKind::kInstance && e.desc.instance && is_empty(*e.desc.instance)) {
+      // Nothing to provide: an empty instance (however deeply nested) needs no host.
+      Item item;
+      item.kind = ExternKind::kInstance;
+      item.instance = std::make_shared<Instance>();
+      instance->exports.emplace_back(e.name, std::move(item));
+      continue;
+    }
     if (e.desc.kind != ExternKind::kFunc) {
       return link_error(
           fmt::format("import '{}': the host provides only functions and resource "
@@ -107,6 +126,31 @@ Result<std::shared_ptr<const Instance>> Instantiator::host_instance(Frame& frame
     instance->exports.emplace_back(e.name, std::move(item));
   }
   return std::shared_ptr<const Instance>(instance);
+}
+
+// A resource type import, on its own (`instance` empty) or in an imported instance. A type
+// declared `(eq $r)` to a resource already bound is that resource: the host need not define the
+// name, but when it defines it as another type of its own the import cannot be linked. A type
+// the resolver makes up on the spot (the default resolve_resource does) is no definition.
+Result<ResourceTypeRef> Instantiator::import_resource(Frame& frame, std::string_view instance,
+                                                      std::string_view name, const ExternDesc& desc,
+                                                      ImportResolver& resolver) {
+  auto bound = frame.resources.find(desc.resource.get());
+  if (bound == frame.resources.end()) {
+    BERTH_TRY_ASSIGN(ResourceTypeRef r, resolver.resolve_resource(instance, name));
+    frame.resources[desc.resource.get()] = r;
+    return r;
+  }
+  uint64_t made_from = g_next_resource_id.load();
+  auto provided = resolver.resolve_resource(instance, name);
+  if (provided && *provided && *provided != bound->second && (*provided)->id < made_from) {
+    return link_error(fmt::format(
+        "import '{}': mismatched resource types: '{}' must be the same type as {} (#{}), but "
+        "the host defines it as {} (#{})",
+        instance.empty() ? name : instance, name, bound->second->name, bound->second->id,
+        (*provided)->name, (*provided)->id));
+  }
+  return bound->second;
 }
 
 Result<Item> Instantiator::import_item(Frame& frame, const binary::Import& imp,
@@ -139,7 +183,8 @@ Result<Item> Instantiator::import_item(Frame& frame, const binary::Import& imp,
     }
     case ExternKind::kType: {
       if (!desc->desc.resource) return item;  // a value type: nothing to provide at run time
-      BERTH_TRY_ASSIGN(item.resource, source.resolver->resolve_resource("", name));
+      BERTH_TRY_ASSIGN(item.resource,
+                       import_resource(frame, "", name, desc->desc, *source.resolver));
       return item;
     }
     default:

@@ -31,6 +31,9 @@ class Instantiator {
   Result<abi::CanonOptions> canon_options(Frame& frame, const CanonOptions& options);
   Result<Item> import_item(Frame& frame, const binary::Import& imp, const NamedExtern* desc,
                            ImportSource& source);
+  Result<ResourceTypeRef> import_resource(Frame& frame, std::string_view instance,
+                                          std::string_view name, const ExternDesc& desc,
+                                          ImportResolver& resolver);
   Result<std::shared_ptr<const Instance>> host_instance(Frame& frame, std::string_view name,
                                                         const InstanceType& type,
                                                         ImportResolver& resolver);
