@@ -40,3 +40,82 @@ function(berth_component_wat_guest name source)
   add_custom_target(guest_${name} DEPENDS "${out}")
   add_dependencies(guests guest_${name})
 endfunction()
+
+find_program(BERTH_NODE NAMES node REQUIRED)
+set(BERTH_GUEST_TOOLS "${CMAKE_SOURCE_DIR}/tools/guest")
+
+# berth_guest_wit(OUT_DIR WORLD_FILE [DIRS DIR...] [FILES FILE...]): lays out a guest's WIT
+# folder in the build tree: OUT_DIR/world.wit, each DIR copied to deps/<its name>/ and each FILE
+# to deps/<its name>, so a guest is written against the very WIT of the provider it runs with
+# (a bundle's wit/ folder, berth's own WASI packages). Produces OUT_DIR.stamp to depend on.
+function(berth_guest_wit out_dir world_file)
+  cmake_parse_arguments(arg "" "" "DIRS;FILES" ${ARGN})
+  set(commands COMMAND "${CMAKE_COMMAND}" -E rm -rf "${out_dir}"
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${out_dir}/deps"
+    COMMAND "${CMAKE_COMMAND}" -E copy "${world_file}" "${out_dir}/world.wit")
+  set(inputs "${world_file}")
+  foreach(dir IN LISTS arg_DIRS)
+    get_filename_component(dep_name "${dir}" NAME)
+    file(GLOB dep_files CONFIGURE_DEPENDS "${dir}/*.wit")
+    list(APPEND inputs ${dep_files})
+    list(APPEND commands COMMAND "${CMAKE_COMMAND}" -E copy_directory "${dir}"
+      "${out_dir}/deps/${dep_name}")
+  endforeach()
+  foreach(file IN LISTS arg_FILES)
+    list(APPEND inputs "${file}")
+    list(APPEND commands COMMAND "${CMAKE_COMMAND}" -E copy "${file}" "${out_dir}/deps/")
+  endforeach()
+  add_custom_command(OUTPUT "${out_dir}.stamp" ${commands}
+    COMMAND "${CMAKE_COMMAND}" -E touch "${out_dir}.stamp"
+    DEPENDS ${inputs} COMMENT "Laying out guest WIT ${out_dir}" VERBATIM)
+endfunction()
+
+# berth_wasip1_command_guest(NAME SOURCE [WIT DIR WORLD W] [FLAGS ...]): a C or C++ program
+# built against wasi-libc (wasm32-wasip1, the only target Debian's wasi-libc has) and turned into
+# a WASI 0.2 command component by the preview1 adapter inside the pinned jco. With WIT, world W
+# of the WIT folder DIR (laid out by berth_guest_wit) is embedded first
+# (tools/guest/embed-wit.mjs), so the command also imports W's interfaces, which the program
+# declares by hand with import_module/import_name attributes.
+function(berth_wasip1_command_guest name source)
+  cmake_parse_arguments(arg "" "WIT;WORLD" "" ${ARGN})
+  set(core "${CMAKE_CURRENT_BINARY_DIR}/${name}.core.wasm")
+  set(out "${BERTH_GUEST_DIR}/${name}.wasm")
+  get_filename_component(src "${source}" ABSOLUTE)
+  set(compiler "${BERTH_CLANG_WASM}")
+  if(src MATCHES "\\.(cc|cpp)$")
+    string(REPLACE "clang-" "clang++-" compiler "${BERTH_CLANG_WASM}")
+  endif()
+  set(adapted "${core}")
+  set(embed_commands "")
+  set(inputs "${src}")
+  if(arg_WIT)
+    set(adapted "${CMAKE_CURRENT_BINARY_DIR}/${name}.embedded.wasm")
+    set(embed_commands COMMAND "${BERTH_NODE}" "${BERTH_GUEST_TOOLS}/embed-wit.mjs" "${core}"
+      "${arg_WIT}" "${arg_WORLD}" "${adapted}")
+    list(APPEND inputs "${arg_WIT}.stamp" "${BERTH_GUEST_TOOLS}/embed-wit.mjs")
+  endif()
+  add_custom_command(OUTPUT "${out}"
+    COMMAND "${compiler}" --target=wasm32-wasi -O2 -Wall -Wextra -Wl,--strip-debug
+            ${arg_UNPARSED_ARGUMENTS} -o "${core}" "${src}"
+    ${embed_commands}
+    COMMAND "${BERTH_JCO}" new "${adapted}" --wasi-command -o "${out}"
+    DEPENDS ${inputs} COMMENT "Building WASI command guest ${name}.wasm" VERBATIM)
+  add_custom_target(guest_${name} DEPENDS "${out}")
+  add_dependencies(guests guest_${name})
+endfunction()
+
+# berth_js_guest(NAME SOURCE WIT_DIR WORLD [DISABLED feature,...]): a JavaScript component built
+# by the pinned componentize-js (tools/guest/componentize.mjs) from world WORLD of WIT_DIR (laid
+# out by berth_guest_wit). Slow: a minute or two per guest.
+function(berth_js_guest name source wit_dir world)
+  cmake_parse_arguments(arg "" "DISABLED" "" ${ARGN})
+  set(out "${BERTH_GUEST_DIR}/${name}.wasm")
+  get_filename_component(src "${source}" ABSOLUTE)
+  add_custom_command(OUTPUT "${out}"
+    COMMAND "${BERTH_NODE}" "${BERTH_GUEST_TOOLS}/componentize.mjs" "${src}" "${wit_dir}"
+            "${world}" "${out}" "${arg_DISABLED}"
+    DEPENDS "${src}" "${wit_dir}.stamp" "${BERTH_GUEST_TOOLS}/componentize.mjs"
+    COMMENT "Building JavaScript component guest ${name}.wasm (componentize-js)" VERBATIM)
+  add_custom_target(guest_${name} DEPENDS "${out}")
+  add_dependencies(guests guest_${name})
+endfunction()

@@ -6,11 +6,16 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "berth/component/component.h"
 #include "berth/component/wave.h"
 #include "berth/engine/engine.h"
+#include "berth/bundle/bundle.h"
+#include "berth/host/linker.h"
+#include "berth/wasi/wasi.h"
+#include "berth/wit/component_bridge.h"
 #include "cli/exit_codes.h"
 #include "cli/invoke_expr.h"
 #include "support/file.h"
@@ -138,69 +143,129 @@ Result<int> run_core_module(const RunOptions& options, std::span<const uint8_t> 
   return kExitOk;
 }
 
-// Imports are not provided yet (WASI and host bundles come later): the caller checks that a
-// component has none before instantiating it.
-class NoImports final : public component::ImportResolver {
- public:
-  Result<component::HostFunction> resolve_func(std::string_view instance, std::string_view name,
-                                               const component::FuncType&) override {
-    return Error(ErrorCode::kLink, fmt::format("nothing provides '{}' '{}'", instance, name));
+// The guest's environment: nothing unless granted. --inherit-env passes berth's own, then each
+// --env sets one variable (NAME=VALUE) or passes one of berth's (NAME).
+Result<std::vector<std::pair<std::string, std::string>>> guest_environment(
+    const RunOptions& options) {
+  std::vector<std::pair<std::string, std::string>> env;
+  auto set = [&env](std::string name, std::string value) {
+    for (auto& [n, v] : env) {
+      if (n == name) {
+        v = std::move(value);
+        return;
+      }
+    }
+    env.emplace_back(std::move(name), std::move(value));
+  };
+  if (options.inherit_env) {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      std::string_view text(*entry);
+      size_t eq = text.find('=');
+      if (eq == std::string_view::npos) continue;
+      set(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
   }
-};
+  for (const std::string& spec : options.env) {
+    size_t eq = spec.find('=');
+    if (eq == 0) {
+      return Error(ErrorCode::kUsage,
+                   fmt::format("--env '{}': expected NAME=VALUE or NAME", spec));
+    }
+    if (eq != std::string::npos) {
+      set(spec.substr(0, eq), spec.substr(eq + 1));
+      continue;
+    }
+    const char* value = std::getenv(spec.c_str());
+    if (value == nullptr) {
+      return Error(ErrorCode::kUsage,
+                   fmt::format("--env {}: berth's environment has no variable {} to pass on",
+                               spec, spec));
+    }
+    set(spec, value);
+  }
+  return env;
+}
 
-const char* extern_kind_name(component::ExternKind kind) {
-  switch (kind) {
-    case component::ExternKind::kCoreModule:
-      return "core module";
-    case component::ExternKind::kFunc:
-      return "function";
-    case component::ExternKind::kValue:
-      return "value";
-    case component::ExternKind::kType:
-      return "type";
-    case component::ExternKind::kComponent:
-      return "component";
-    case component::ExternKind::kInstance:
-      return "instance";
+// Every provider the command line names: built-in WASI with the granted capabilities, then the
+// host bundles.
+Result<host::Linker> make_linker(const RunOptions& options) {
+  wasi::WasiConfig config;
+  config.args.push_back(options.file);
+  config.args.insert(config.args.end(), options.guest_args.begin(), options.guest_args.end());
+  BERTH_TRY_ASSIGN(config.env, guest_environment(options));
+  for (const DirGrant& dir : options.dirs) {
+    config.preopens.push_back(
+        wasi::Preopen{.host = dir.host, .guest = dir.guest, .read_only = dir.read_only});
   }
-  return "item";
+  config.inherit_network = options.inherit_network;
+  config.allow_ip_name_lookup = options.allow_ip_name_lookup;
+  BERTH_TRY_ASSIGN(std::shared_ptr<host::Provider> wasi, wasi::make_provider(std::move(config)));
+
+  host::Linker linker;
+  linker.add(std::move(wasi));
+  bundle::BundleOptions bundles;
+  for (const std::string& dir : options.host_bundles) bundles.bundle_dirs.emplace_back(dir);
+  if (options.host_config) bundles.host_config = *options.host_config;
+  BERTH_TRY(bundle::add_bundles(linker, bundles));
+  linker.set_trap_unknown_imports(options.trap_unknown_imports);
+  return linker;
+}
+
+// The export a command component runs: `run` of wasi:cli/run at any 0.2.x version.
+const component::ComponentInstance::ExportedFunc* find_cli_run(
+    const component::ComponentInstance& instance) {
+  for (const auto& func : instance.functions()) {
+    size_t hash = func.name.find('#');
+    if (hash == std::string::npos || func.name.substr(hash + 1) != "run") continue;
+    auto name = wit::parse_interface_name(std::string_view(func.name).substr(0, hash));
+    if (name && name->path() == "wasi:cli/run" && name->version && name->version->major == 0 &&
+        name->version->minor == 2) {
+      return &func;
+    }
+  }
+  return nullptr;
+}
+
+std::string exported_function_names(const component::ComponentInstance& instance) {
+  std::string names;
+  for (const auto& func : instance.functions()) names += (names.empty() ? "" : ", ") + func.name;
+  return names.empty() ? "none" : names;
 }
 
 Result<int> run_component(const RunOptions& options, std::vector<uint8_t> bytes) {
   const std::string& file = options.file;
-  if (!options.invoke) {
-    return Error(ErrorCode::kUnsupported,
-                 fmt::format("{} is a component; running it as a command (wasi:cli/run) is not "
-                             "supported yet; use --invoke to call one of its exports",
-                             file));
-  }
-  BERTH_TRY(check_no_guest_args(options));
+  if (options.invoke) BERTH_TRY(check_no_guest_args(options));
   BERTH_TRY_ASSIGN(auto engine, create_engine(options));
   BERTH_TRY_ASSIGN(auto loaded, component::load_component(*engine, std::move(bytes), file));
-  const auto& imports = loaded->type().imports;
-  if (!imports.empty()) {
-    std::string list;
-    for (const auto& imp : imports) {
-      list += fmt::format("\n  {} ({})", imp.name, extern_kind_name(imp.desc.kind));
-    }
-    return Error(
-        ErrorCode::kLink,
-        fmt::format("{}: cannot instantiate: nothing provides its imports:{}", file, list));
-  }
+  BERTH_TRY_ASSIGN(host::Linker linker, make_linker(options));
   BERTH_TRY_ASSIGN(auto store, engine->create_store());
   apply_timeout(*store, options);
-  NoImports no_imports;
-  BERTH_TRY_ASSIGN(auto instance, component::instantiate(*store, loaded, no_imports));
+  BERTH_TRY_ASSIGN(auto linked, linker.instantiate(*store, loaded));
+  component::ComponentInstance& instance = linked->component();
+
+  if (!options.invoke) {
+    const component::ComponentInstance::ExportedFunc* run = find_cli_run(instance);
+    if (run == nullptr) {
+      return Error(ErrorCode::kUsage,
+                   fmt::format("{} does not export wasi:cli/run, so it cannot run as a command; "
+                               "use --invoke to call one of its exports ({})",
+                               file, exported_function_names(instance)));
+    }
+    BERTH_TRY_ASSIGN(std::optional<component::Val> result, instance.call(*run, {}));
+    // `run` returns result: ok is success, err a failure the program already reported.
+    return result && result->discriminant == 0 ? kExitOk : 1;
+  }
+
   BERTH_TRY_ASSIGN(std::string name, component::parse_wave_call_name(*options.invoke));
   BERTH_TRY_ASSIGN(const component::ComponentInstance::ExportedFunc* func,
-                   instance->find_function(name));
+                   instance.find_function(name));
   auto call = component::parse_wave_call(*options.invoke, *func->type);
   if (!call) {
     return Error(ErrorCode::kUsage,
                  fmt::format("--invoke '{}': {} (the function is {})", *options.invoke,
                              call.error().message(), func->type->to_string()));
   }
-  BERTH_TRY_ASSIGN(std::optional<component::Val> result, instance->call(*func, call->arguments));
+  BERTH_TRY_ASSIGN(std::optional<component::Val> result, instance.call(*func, call->arguments));
   if (result) {
     BERTH_TRY_ASSIGN(std::string text, component::print_wave(*result, func->type->result));
     fmt::print("{}\n", text);
@@ -216,6 +281,14 @@ Result<int> run(const RunOptions& options) {
 }
 
 }  // namespace
+
+DirGrant parse_dir_grant(std::string_view spec, bool read_only) {
+  size_t sep = spec.find("::");
+  if (sep == std::string_view::npos) {
+    return DirGrant{std::string(spec), std::string(spec), read_only};
+  }
+  return DirGrant{std::string(spec.substr(0, sep)), std::string(spec.substr(sep + 2)), read_only};
+}
 
 Result<uint64_t> parse_byte_size(std::string_view text) {
   uint64_t value = 0;
@@ -263,13 +336,53 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
          },
          "Cap each linear memory at BYTES (suffixes K, M, G); memory.grow beyond it fails")
       ->type_name("BYTES");
+  auto add_dir = [&](const char* name, bool read_only, const char* help) {
+    run->add_option_function<std::vector<std::string>>(
+           name,
+           [&options, read_only](const std::vector<std::string>& specs) {
+             for (const auto& spec : specs) {
+               options.dirs.push_back(parse_dir_grant(spec, read_only));
+             }
+           },
+           help)
+        ->type_name("HOST[::GUEST]")
+        ->allow_extra_args(false);
+  };
+  add_dir("--dir", false,
+          "Let the guest use directory HOST, seen as GUEST (default: the same path); "
+          "repeatable");
+  add_dir("--dir-ro", true, "Like --dir, read-only: writes fail with an error");
+  run->add_option("--env", options.env,
+                  "Set an environment variable of the guest (NAME=VALUE), or pass on berth's "
+                  "own (NAME); repeatable")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);
+  run->add_flag("--inherit-env", options.inherit_env,
+                "Give the guest all of berth's environment variables");
+  run->add_flag("--inherit-network", options.inherit_network,
+                "Let the guest open sockets (wasi:sockets); denied by default");
+  run->add_flag("--allow-ip-name-lookup", options.allow_ip_name_lookup,
+                "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
+  run->add_flag("--trap-unknown-imports", options.trap_unknown_imports,
+                "Link imports that nothing provides to functions that trap when called, "
+                "instead of refusing to run");
+  run->add_option("--host-bundle", options.host_bundles,
+                  "Load the host bundle in folder DIR (host.toml, wit/, lib/); repeatable")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  run->add_option_function<std::string>(
+         "--host-config", [&options](const std::string& file) { options.host_config = file; },
+         "Load the host bundles a hosts.toml file names")
+      ->type_name("FILE");
   run->footer(
-      "FILE is a WebAssembly component or core module (.wasm). For a component, EXPR is a call\n"
-      "in WAVE syntax, e.g. 'greet(\"bob\")' or 'example:t/api@0.1.0#sum([1, 2])', and the result\n"
-      "prints in WAVE; for a core module, arguments are numbers. ARGS, and any option after\n"
-      "FILE, go to the guest.\nExit codes: the guest's own, 124 timeout, 125 berth could not load "
-      "or link the "
-      "program,\n134 the guest trapped, 2 bad command line.");
+      "FILE is a WebAssembly component or core module (.wasm). A component runs as a WASI 0.2\n"
+      "command (its wasi:cli/run export) with ARGS as its arguments, and sees no files,\n"
+      "environment or network unless the options above grant them. With --invoke, EXPR is a\n"
+      "call in WAVE syntax, e.g. 'greet(\"bob\")' or 'example:t/api@0.1.0#sum([1, 2])', and the\n"
+      "result prints in WAVE; for a core module, arguments are numbers. ARGS, and any option\n"
+      "after FILE, go to the guest.\n"
+      "Exit codes: the guest's own, 124 timeout, 125 berth could not load or link the program,\n"
+      "134 the guest trapped, 2 bad command line.");
   return run;
 }
 
@@ -287,6 +400,7 @@ int run_command(const RunOptions& options) {
   Result<int> outcome = run(options);
   if (outcome) return *outcome;
   Error& error = outcome.error();
+  if (error.code() == ErrorCode::kExit) return error.exit_status();
   if (error.code() == ErrorCode::kDeadline && options.timeout_seconds) {
     error = Error(error.code(),
                   fmt::format("{} (--timeout {}s)", error.message(), *options.timeout_seconds))

@@ -2,7 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "cli_test_util.h"
+#include "common/run_berth.h"
 
 namespace berth::cli {
 namespace {
@@ -45,7 +45,15 @@ TEST(BerthRunComponent, JcoFixture) {
 TEST(BerthRunComponent, MissingImportsAreListed) {
   auto r = run_berth({"run", "--invoke", "scale-plus-one(1)", guest("component_host_import")});
   EXPECT_EQ(r.exit_code, 125);
-  EXPECT_THAT(r.err, HasSubstr("nothing provides its imports:\n  scale (function)"));
+  EXPECT_THAT(r.err, HasSubstr("cannot link:\n  nothing provides import 'scale' (function)"));
+}
+
+TEST(BerthRunComponent, TrapUnknownImportsLinksAndTrapsOnlyWhenCalled) {
+  auto r = run_berth({"run", "--trap-unknown-imports", "--invoke", "scale-plus-one(1)",
+                      guest("component_host_import")});
+  EXPECT_EQ(r.exit_code, 134);
+  EXPECT_THAT(r.err, HasSubstr("called function 'scale', which nothing provides (linked by "
+                               "--trap-unknown-imports)"));
 }
 
 TEST(BerthRunComponent, BadCallsAreUsageErrors) {
@@ -66,10 +74,11 @@ TEST(BerthRunComponent, TrapExitsWithTrapCode) {
   EXPECT_THAT(r.err, HasSubstr("unreachable"));
 }
 
-TEST(BerthRunComponent, WithoutInvokeSaysCommandsAreNotSupportedYet) {
+TEST(BerthRunComponent, WithoutInvokeALibraryComponentIsNotACommand) {
   auto r = run_berth({"run", guest("component_adder")});
-  EXPECT_EQ(r.exit_code, 125);
-  EXPECT_THAT(r.err, HasSubstr("wasi:cli/run"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("does not export wasi:cli/run, so it cannot run as a command; use "
+                               "--invoke to call one of its exports (add, negate, fail)"));
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 
 #include <fstream>
 
-#include "cli_test_util.h"
+#include "common/run_berth.h"
 
 namespace berth::cli {
 namespace {

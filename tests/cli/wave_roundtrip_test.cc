@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "cli_test_util.h"
+#include "common/run_berth.h"
 
 namespace berth::cli {
 namespace {

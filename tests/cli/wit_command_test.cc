@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "cli_test_util.h"
+#include "common/run_berth.h"
 
 namespace berth::cli {
 namespace {

@@ -1,4 +1,5 @@
-// Runs the built berth executable and captures what it prints.
+// Runs the built berth executable (BERTH_EXE) and captures what it prints. Shared by the
+// end-to-end tests of every layer.
 #pragma once
 
 #include <fcntl.h>
@@ -15,7 +16,7 @@
 
 extern char** environ;
 
-namespace berth::cli::testing {
+namespace berth::testing {
 
 struct Outcome {
   int exit_code = -1;
@@ -30,7 +31,8 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-inline Outcome run_berth(const std::vector<std::string>& args) {
+// `berth ARGS...` with `input` as its stdin (empty: /dev/null).
+inline Outcome run_berth(const std::vector<std::string>& args, const std::string& input = "") {
   char out_path[] = "/tmp/berth-cli-out-XXXXXX";
   char err_path[] = "/tmp/berth-cli-err-XXXXXX";
   int out_fd = mkstemp(out_path);
@@ -39,7 +41,10 @@ inline Outcome run_berth(const std::vector<std::string>& args) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
   posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  char in_path[] = "/tmp/berth-cli-in-XXXXXX";
+  int in_fd = mkstemp(in_path);
+  if (!input.empty() && write(in_fd, input.data(), input.size()) < 0) in_fd = -1;
+  posix_spawn_file_actions_addopen(&actions, 0, input.empty() ? "/dev/null" : in_path, O_RDONLY, 0);
   std::vector<std::string> argv_strings = {BERTH_EXE};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -55,6 +60,8 @@ inline Outcome run_berth(const std::vector<std::string>& args) {
   posix_spawn_file_actions_destroy(&actions);
   close(out_fd);
   close(err_fd);
+  close(in_fd);
+  std::remove(in_path);
   outcome.out = slurp(out_path);
   outcome.err = slurp(err_path);
   std::remove(out_path);
@@ -66,4 +73,4 @@ inline std::string guest(const std::string& name) {
   return std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm";
 }
 
-}  // namespace berth::cli::testing
+}  // namespace berth::testing
