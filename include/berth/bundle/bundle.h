@@ -1,0 +1,83 @@
+// Host bundles, the C++ side: loading a bundle folder (host.toml, WIT, native library) or the
+// bundles a hosts.toml names, checking the library against its WIT, and providing its
+// interfaces to the linker. The native ABI the libraries implement is include/berth/bundle.h.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "berth/bundle/manifest.h"
+#include "berth/host/linker.h"
+#include "berth/host/provider.h"
+#include "berth/result.h"
+
+namespace berth::bundle {
+
+struct BundleOptions {
+  std::vector<std::filesystem::path> bundle_dirs;    // --host-bundle DIR (repeatable)
+  std::optional<std::filesystem::path> host_config;  // --host-config FILE
+};
+
+// Loads every bundle the options name and adds each as a provider (plus any preferences the
+// manifest states) to `linker`.
+Result<void> add_bundles(host::Linker& linker, const BundleOptions& options);
+
+// Where a bundle comes from, once manifests are read.
+struct BundleSpec {
+  std::string name;              // the provider's name in messages
+  std::filesystem::path origin;  // the file that asked for it: host.toml or hosts.toml
+  std::string origin_item;       // "[host]" or "[[host]] 'keyvalue'", for messages
+  std::optional<std::string> version;
+  std::filesystem::path lib;  // resolved
+  std::filesystem::path wit;  // resolved
+  std::string world;
+  std::optional<uint32_t> abi;
+  ConfigEntries config;  // the defaults: [config] of `origin`
+  // The configuration that overrides them ([host.config] of a hosts.toml), and where it is.
+  ConfigEntries overrides;
+  std::filesystem::path overrides_origin;
+  std::string overrides_item;  // "[[host]] 'keyvalue' [host.config]"
+};
+
+// What the library's descriptor declares, for `berth bundle check`.
+struct DescribedFunction {
+  std::string name;
+  std::string signature;
+};
+struct DescribedInterface {
+  std::string name;
+  std::vector<DescribedFunction> functions;
+  std::vector<std::string> resources;
+};
+
+// A loaded bundle: a provider whose functions call into the native library.
+class BundleProvider : public host::Provider {
+ public:
+  virtual const BundleSpec& spec() const = 0;
+  virtual const std::string& library_name() const = 0;     // descriptor name
+  virtual const std::string& library_version() const = 0;  // descriptor version
+  virtual const std::string& world_name() const = 0;       // "keyvalue:store/kv-host@0.1.0"
+  virtual const std::vector<DescribedInterface>& described() const = 0;
+  // The configuration keys the library accepts (name, description); empty when it takes any.
+  virtual const std::vector<std::pair<std::string, std::string>>& config_keys() const = 0;
+};
+
+// Loads the bundle in `dir` (reads DIR/host.toml). `config` overrides its [config] defaults.
+Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const std::filesystem::path& dir,
+                                                        const ConfigEntries& config = {});
+
+// Loads a bundle described by `spec`: dlopen, entry symbol, ABI version, WIT, world, and the
+// check of the descriptor against the WIT.
+Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec);
+
+// The bundles a hosts.toml names, with the preferences it states (interface path, provider).
+struct LoadedHosts {
+  std::vector<std::shared_ptr<BundleProvider>> providers;
+  std::vector<std::pair<std::string, std::string>> preferences;
+};
+Result<LoadedHosts> load_hosts_manifest(const std::filesystem::path& file);
+
+}  // namespace berth::bundle

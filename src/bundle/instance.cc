@@ -1,0 +1,336 @@
+// A bundle's provider instance: the bundle's create/destroy pair, the table of resource reps,
+// and host functions that marshal Vals into the native layout, call the library and read its
+// results back with every rule checked.
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "berth/component/component.h"
+#include "loaded_bundle.h"
+#include "native_layout.h"
+#include "native_marshal.h"
+#include "support/utf8.h"
+
+namespace berth::bundle {
+namespace {
+
+using component::Val;
+using component::ValKind;
+
+// berth_call::berth_private: what the host API functions reach.
+struct CallState {
+  CallArena* arena = nullptr;
+  std::optional<std::string> trap;
+};
+
+CallState& state_of(berth_call* call) {
+  return *static_cast<CallState*>(call->berth_private);
+}
+
+void* api_alloc(berth_call* call, size_t size, size_t align) {
+  if (call == nullptr || call->berth_private == nullptr) return nullptr;
+  CallState& state = state_of(call);
+  return state.arena ? state.arena->alloc(size, align) : nullptr;
+}
+
+// A message as it may appear in an error: at most 4 KiB, valid UTF-8.
+std::string sanitize(const char* message) {
+  if (message == nullptr) return "(no message)";
+  std::string text(message, strnlen(message, 4096));
+  if (is_valid_utf8(text)) return text;
+  std::string out;
+  for (unsigned char c : text) out += c < 0x80 ? static_cast<char>(c) : '?';
+  return out;
+}
+
+berth_status api_trap(berth_call* call, const char* message) {
+  if (call != nullptr && call->berth_private != nullptr) state_of(call).trap = sanitize(message);
+  return BERTH_TRAP;
+}
+
+const berth_host_api kHostApi = {
+    .abi_version = BERTH_BUNDLE_ABI_VERSION,
+    .reserved = 0,
+    .alloc = api_alloc,
+    .trap = api_trap,
+};
+
+// The reps of one resource type the bundle handed out; the guest holds indexes into it.
+struct RepTable {
+  const berth_resource* resource = nullptr;  // the descriptor's entry (destroy may be NULL)
+  component::ResourceTypeRef type;
+  std::vector<std::optional<uintptr_t>> slots;  // index + 1 is the 32-bit rep the guest sees
+  std::vector<uint32_t> free;
+
+  uint32_t add(uintptr_t rep) {
+    if (!free.empty()) {
+      uint32_t index = free.back();
+      free.pop_back();
+      slots[index] = rep;
+      return index + 1;
+    }
+    slots.push_back(rep);
+    return static_cast<uint32_t>(slots.size());
+  }
+  std::optional<uintptr_t> get(uint32_t id) const {
+    if (id == 0 || id > slots.size()) return std::nullopt;
+    return slots[id - 1];
+  }
+  std::optional<uintptr_t> take(uint32_t id) {
+    std::optional<uintptr_t> rep = get(id);
+    if (rep) {
+      slots[id - 1].reset();
+      free.push_back(id - 1);
+    }
+    return rep;
+  }
+};
+
+// The state of one bundle instance, shared by the provider instance, its host functions and
+// (weakly) the destructors of its resource types.
+class InstanceState final : public HandleMap, public std::enable_shared_from_this<InstanceState> {
+ public:
+  InstanceState(std::shared_ptr<const LoadedBundle> bundle, void* instance)
+      : bundle_(std::move(bundle)), instance_(instance) {}
+
+  ~InstanceState() override {
+    // Resources the guest still holds go with the instance, then the instance itself.
+    for (auto& [type, table] : tables_) {
+      for (auto& slot : table->slots) {
+        if (slot && table->resource && table->resource->destroy) {
+          table->resource->destroy(instance_, *slot);
+        }
+        slot.reset();
+      }
+    }
+    if (bundle_->descriptor_->destroy) bundle_->descriptor_->destroy(instance_);
+  }
+
+  Result<component::ResourceTypeRef> resource(std::string_view interface, std::string_view name) {
+    std::string key = fmt::format("{}#{}", interface, name);
+    auto it = by_name_.find(key);
+    if (it != by_name_.end()) return it->second->type;
+    const berth_resource* described = bundle_->resource(interface, name);
+    if (described == nullptr) {
+      return Error(ErrorCode::kLink, fmt::format("{}: interface {} has no resource '{}'",
+                                                 bundle_->name(), interface, name));
+    }
+    auto table = std::make_unique<RepTable>();
+    table->resource = described;
+    RepTable* raw = table.get();
+    std::weak_ptr<InstanceState> weak = weak_from_this();
+    table->type = component::make_host_resource_type(key, [weak, raw](uint32_t id) {
+      if (auto self = weak.lock()) self->drop(*raw, id);
+    });
+    component::ResourceTypeRef type = table->type;
+    tables_.emplace(type.get(), std::move(table));
+    by_name_.emplace(std::move(key), raw);
+    return type;
+  }
+
+  void drop(RepTable& table, uint32_t id) {
+    std::optional<uintptr_t> rep = table.take(id);
+    if (rep && table.resource->destroy) table.resource->destroy(instance_, *rep);
+  }
+
+  // HandleMap: reps of the bundle's own resources go through the tables; others pass through.
+  Result<uintptr_t> to_native(const NativeType& type, const Val& value) override {
+    if (!value.handle) return Error(ErrorCode::kInternal, "a handle value without a handle");
+    auto it = tables_.find(value.handle->type.get());
+    if (it == tables_.end()) return uintptr_t{value.handle->rep};
+    RepTable& table = *it->second;
+    std::optional<uintptr_t> rep =
+        type.kind == ValKind::kOwn ? table.take(value.handle->rep) : table.get(value.handle->rep);
+    if (!rep) {
+      return Error(ErrorCode::kTrap, fmt::format("handle of {} with rep {} is not live",
+                                                 table.type->name, value.handle->rep));
+    }
+    return *rep;
+  }
+
+  Result<Val> from_native(const NativeType& type, uintptr_t rep) override {
+    auto it = tables_.find(type.resource.get());
+    if (it == tables_.end()) return pass_through_.from_native(type, rep);
+    RepTable& table = *it->second;
+    uint32_t id = table.add(rep);
+    created_.emplace_back(&table, id);
+    Val v;
+    v.kind = ValKind::kOwn;
+    v.handle = std::make_shared<component::ResourceHandle>(
+        component::ResourceHandle{.type = table.type, .rep = id});
+    return v;
+  }
+
+  struct Plan {
+    std::string label;  // "bundle 'kv' (...): keyvalue:store/store@0.1.0#get"
+    const berth_function* function = nullptr;
+    NativeTypeRef params;
+    NativeTypeRef result;
+  };
+
+  Result<std::optional<Val>> call(const Plan& plan, std::span<const Val> args) {
+    if (args.size() != plan.params->members.size()) {
+      return Error(ErrorCode::kInternal,
+                   fmt::format("{}: called with {} arguments, expected {}", plan.label, args.size(),
+                               plan.params->members.size()));
+    }
+    CallArena arena;
+    CallState state{.arena = &arena};
+    berth_call call{.host = &kHostApi, .instance = instance_, .berth_private = &state};
+    uint8_t* params = nullptr;
+    if (!args.empty()) {
+      params = static_cast<uint8_t*>(arena.alloc(plan.params->size, plan.params->align));
+      if (params == nullptr) return Error(ErrorCode::kLimit, plan.label + ": arguments too large");
+      for (size_t i = 0; i < args.size(); ++i) {
+        const NativeType::Member& m = plan.params->members[i];
+        auto written = write_native(*m.type, args[i], params + m.offset, arena, *this);
+        if (!written) return std::move(written.error().prepend(plan.label));
+      }
+    }
+    uint8_t* result = nullptr;
+    if (plan.result) {
+      result = static_cast<uint8_t*>(arena.alloc(plan.result->size, plan.result->align));
+      if (result == nullptr) return Error(ErrorCode::kLimit, plan.label + ": result too large");
+    }
+
+    int status = BERTH_OK;
+    try {
+      status = plan.function->impl(&call, params, result);
+    } catch (...) {
+      return Error(ErrorCode::kTrap, fmt::format("{}: the bundle let a C++ exception escape "
+                                                 "through the C ABI",
+                                                 plan.label));
+    }
+    if (status == BERTH_TRAP) {
+      return Error(ErrorCode::kTrap,
+                   fmt::format("{} trapped: {}", plan.label,
+                               state.trap.value_or("(the bundle gave no message)")));
+    }
+    if (status != BERTH_OK) {
+      return Error(ErrorCode::kTrap, fmt::format("{} returned status {} (expected BERTH_OK or "
+                                                 "BERTH_TRAP)",
+                                                 plan.label, status));
+    }
+    if (arena.exhausted()) {
+      return Error(ErrorCode::kTrap, fmt::format("{} trapped: its results exceeded the call "
+                                                 "arena's limit",
+                                                 plan.label));
+    }
+    if (!plan.result) return std::optional<Val>();
+    created_.clear();
+    auto value = read_native(*plan.result, result, arena, *this, "result");
+    if (!value) {
+      // The handles made for the result will never reach the guest: destroy them.
+      for (auto [table, id] : created_) drop(*table, id);
+      created_.clear();
+      return Error(ErrorCode::kTrap, fmt::format("{} returned an invalid value: {}", plan.label,
+                                                 value.error().message()));
+    }
+    created_.clear();
+    return std::optional<Val>(std::move(*value));
+  }
+
+  const LoadedBundle& bundle() const { return *bundle_; }
+
+ private:
+  std::shared_ptr<const LoadedBundle> bundle_;
+  void* instance_;
+  std::map<const component::ResourceType*, std::unique_ptr<RepTable>> tables_;
+  std::map<std::string, RepTable*, std::less<>> by_name_;
+  std::vector<std::pair<RepTable*, uint32_t>> created_;
+  PassThroughHandles pass_through_;
+};
+
+class BundleInstance final : public host::ProviderInstance {
+ public:
+  explicit BundleInstance(std::shared_ptr<InstanceState> state) : state_(std::move(state)) {}
+
+  Result<component::ResourceTypeRef> resource(std::string_view interface,
+                                              std::string_view name) override {
+    return state_->resource(interface, name);
+  }
+
+  Result<component::HostFunction> function(std::string_view interface, std::string_view name,
+                                           const component::FuncType& type) override {
+    const LoadedBundle& bundle = state_->bundle();
+    auto plan = std::make_shared<InstanceState::Plan>();
+    plan->label = fmt::format("{}: {}#{}", bundle.name(), interface, name);
+    plan->function = bundle.function(interface, name);
+    if (plan->function == nullptr || plan->function->impl == nullptr) {
+      return Error(ErrorCode::kLink,
+                   fmt::format("{}: the library does not implement it", plan->label));
+    }
+    auto params = native_params_layout(type);
+    if (!params) return std::move(params.error().prepend(plan->label));
+    plan->params = std::move(*params);
+    if (type.result) {
+      auto result = native_layout(type.result);
+      if (!result) return std::move(result.error().prepend(plan->label));
+      plan->result = std::move(*result);
+    }
+    return component::HostFunction(
+        [state = state_, plan](std::span<const Val> args) { return state->call(*plan, args); });
+  }
+
+ private:
+  std::shared_ptr<InstanceState> state_;
+};
+
+}  // namespace
+
+const berth_host_api& host_api() {
+  return kHostApi;
+}
+
+const berth_function* LoadedBundle::function(std::string_view interface,
+                                             std::string_view name) const {
+  auto by_interface = functions_.find(interface);
+  if (by_interface == functions_.end()) return nullptr;
+  auto it = by_interface->second.find(name);
+  return it == by_interface->second.end() ? nullptr : it->second;
+}
+
+const berth_resource* LoadedBundle::resource(std::string_view interface,
+                                             std::string_view name) const {
+  auto by_interface = resources_.find(interface);
+  if (by_interface == resources_.end()) return nullptr;
+  auto it = by_interface->second.find(name);
+  return it == by_interface->second.end() ? nullptr : it->second;
+}
+
+Result<std::shared_ptr<host::ProviderInstance>> LoadedBundle::create_instance() {
+  void* instance = nullptr;
+  if (descriptor_->create != nullptr) {
+    std::vector<berth_config_entry> entries;
+    entries.reserve(config_.size());
+    for (const auto& [key, value] : config_) entries.push_back({key.c_str(), value.c_str()});
+    CallArena arena;
+    CallState state{.arena = &arena};
+    berth_call call{.host = &kHostApi, .instance = nullptr, .berth_private = &state};
+    int status = BERTH_OK;
+    try {
+      status = descriptor_->create(&call, entries.data(), entries.size(), &instance);
+    } catch (...) {
+      status = BERTH_TRAP;
+      state.trap = "a C++ exception escaped through the C ABI";
+    }
+    if (status != BERTH_OK) {
+      std::string config;
+      for (const auto& [key, value] : config_) {
+        config += fmt::format("{}{} = \"{}\"", config.empty() ? "" : ", ", key, value);
+      }
+      return Error(ErrorCode::kInvalid,
+                   fmt::format("cannot create an instance of the bundle: {} (configuration: {}; "
+                               "from {}{})",
+                               state.trap.value_or("the bundle gave no reason"),
+                               config.empty() ? "none" : config, spec_.origin.string(),
+                               spec_.overrides.empty() || spec_.overrides_origin == spec_.origin
+                                   ? ""
+                                   : " and " + spec_.overrides_origin.string()));
+    }
+  }
+  auto state = std::make_shared<InstanceState>(shared_from_this(), instance);
+  return std::shared_ptr<host::ProviderInstance>(std::make_shared<BundleInstance>(state));
+}
+
+}  // namespace berth::bundle

@@ -1,0 +1,433 @@
+// Loading bundles: manifests to BundleSpecs, dlopen, the entry symbol, the ABI version, the WIT
+// and its world, and the check of the library's descriptor against that WIT.
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include <set>
+
+#include "berth/wit/component_bridge.h"
+#include "berth/wit/resolve.h"
+#include "berth/wit/semver.h"
+#include "loaded_bundle.h"
+#include "native_layout.h"
+
+namespace berth::bundle {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string text_or(const char* text, std::string_view fallback) {
+  return text != nullptr ? std::string(text) : std::string(fallback);
+}
+
+// Resources an interface defines itself (not those it brings in with `use`).
+std::vector<std::string> defined_resources(const wit::Resolve& resolve, wit::InterfaceId id) {
+  std::vector<std::string> out;
+  for (wit::TypeId type : resolve.interface(id).types) {
+    const wit::TypeDef& def = resolve.type(type);
+    if (std::holds_alternative<wit::Resource>(def.kind)) out.push_back(def.name);
+  }
+  return out;
+}
+
+// Reads the descriptor into the bundle's tables, refusing malformed entries.
+Result<void> read_descriptor(LoadedBundle& bundle, const std::string& lib) {
+  const berth_bundle_descriptor& d = *bundle.descriptor_;
+  auto malformed = [&](std::string what) {
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: malformed bundle descriptor: {}", lib, what));
+  };
+  if (d.interface_count > 0 && d.interfaces == nullptr) {
+    return malformed("interface_count is set but interfaces is NULL");
+  }
+  for (size_t i = 0; i < d.interface_count; ++i) {
+    const berth_interface& iface = d.interfaces[i];
+    if (iface.name == nullptr) return malformed(fmt::format("interface #{} has no name", i));
+    if ((iface.function_count > 0 && iface.functions == nullptr) ||
+        (iface.resource_count > 0 && iface.resources == nullptr)) {
+      return malformed(fmt::format("interface '{}' has a count without its array", iface.name));
+    }
+    DescribedInterface described{.name = iface.name};
+    auto& functions = bundle.functions_[iface.name];
+    for (size_t f = 0; f < iface.function_count; ++f) {
+      const berth_function& fn = iface.functions[f];
+      if (fn.name == nullptr) {
+        return malformed(fmt::format("function #{} of '{}' has no name", f, iface.name));
+      }
+      functions[fn.name] = &fn;
+      described.functions.push_back({fn.name, text_or(fn.signature, "(no signature)")});
+    }
+    auto& resources = bundle.resources_[iface.name];
+    for (size_t r = 0; r < iface.resource_count; ++r) {
+      const berth_resource& res = iface.resources[r];
+      if (res.name == nullptr) {
+        return malformed(fmt::format("resource #{} of '{}' has no name", r, iface.name));
+      }
+      resources[res.name] = &res;
+      described.resources.push_back(res.name);
+    }
+    bundle.described_.push_back(std::move(described));
+  }
+  if (d.config_keys != nullptr) {
+    for (size_t i = 0; i < d.config_key_count; ++i) {
+      if (d.config_keys[i].name == nullptr) {
+        return malformed(fmt::format("configuration key #{} has no name", i));
+      }
+      bundle.config_keys_.emplace_back(d.config_keys[i].name,
+                                       text_or(d.config_keys[i].description, ""));
+    }
+  }
+  return {};
+}
+
+// Every way the descriptor differs from the WIT world, one line each.
+std::vector<std::string> descriptor_differences(const LoadedBundle& bundle) {
+  std::vector<std::string> out;
+  const berth_bundle_descriptor& d = *bundle.descriptor_;
+  const wit::Resolve& resolve = bundle.resolve_;
+  if (d.world != nullptr && bundle.world_name_ != d.world) {
+    out.push_back(fmt::format("the library was generated from world {}, the WIT's world is {}",
+                              d.world, bundle.world_name_));
+  }
+  std::set<std::string> exported;
+  for (const host::ProvidedInterface& provided : bundle.interfaces_) {
+    exported.insert(provided.name);
+    auto functions = bundle.functions_.find(provided.name);
+    if (functions == bundle.functions_.end()) {
+      out.push_back(
+          fmt::format("the WIT world exports interface {}; the library does not "
+                      "provide it",
+                      provided.name));
+      continue;
+    }
+    const wit::Interface& iface = resolve.interface(provided.id);
+    std::set<std::string, std::less<>> declared;
+    for (const wit::Function& function : iface.functions) {
+      declared.insert(function.name);
+      auto it = functions->second.find(function.name);
+      if (it == functions->second.end()) {
+        out.push_back(
+            fmt::format("{}: the WIT declares function '{}'; the library does not "
+                        "implement it",
+                        provided.name, function.name));
+        continue;
+      }
+      const berth_function& fn = *it->second;
+      auto type = wit::function_type(resolve, function);
+      if (!type) {
+        out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
+                                  type.error().message()));
+        continue;
+      }
+      std::string expected = native_signature(*type);
+      std::string actual = text_or(fn.signature, "(none)");
+      if (expected != actual) {
+        out.push_back(
+            fmt::format("{}: function '{}' has another signature in the library\n"
+                        "      WIT:     {}\n      library: {}",
+                        provided.name, function.name, expected, actual));
+        continue;
+      }
+      if (fn.impl == nullptr) {
+        out.push_back(fmt::format("{}: function '{}' has no implementation (impl is NULL)",
+                                  provided.name, function.name));
+      }
+      auto params = native_params_layout(*type);
+      if (!params) {
+        out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
+                                  params.error().message()));
+        continue;
+      }
+      uint32_t result_size = 0;
+      if (type->result) {
+        auto result = native_layout(type->result);
+        if (!result) {
+          out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
+                                    result.error().message()));
+          continue;
+        }
+        result_size = (*result)->size;
+      }
+      if (fn.params_size != (*params)->size || fn.result_size != result_size) {
+        out.push_back(
+            fmt::format("{}: function '{}': the library's parameter and result structs "
+                        "are {} and {} bytes; the native layout of the WIT makes "
+                        "them {} and {} bytes",
+                        provided.name, function.name, fn.params_size, fn.result_size,
+                        (*params)->size, result_size));
+      }
+    }
+    for (const auto& [name, fn] : functions->second) {
+      if (!declared.contains(name)) {
+        out.push_back(
+            fmt::format("{}: the library implements function '{}', which the WIT does "
+                        "not declare",
+                        provided.name, name));
+      }
+    }
+    std::vector<std::string> wit_resources = defined_resources(resolve, provided.id);
+    auto resources = bundle.resources_.find(provided.name);
+    for (const std::string& name : wit_resources) {
+      if (resources == bundle.resources_.end() || !resources->second.contains(name)) {
+        out.push_back(
+            fmt::format("{}: the WIT declares resource '{}'; the library does not "
+                        "describe it",
+                        provided.name, name));
+      }
+    }
+    if (resources != bundle.resources_.end()) {
+      for (const auto& [name, res] : resources->second) {
+        if (std::find(wit_resources.begin(), wit_resources.end(), name) == wit_resources.end()) {
+          out.push_back(
+              fmt::format("{}: the library describes resource '{}', which the WIT "
+                          "does not declare",
+                          provided.name, name));
+        }
+      }
+    }
+  }
+  for (const DescribedInterface& described : bundle.described_) {
+    if (!exported.contains(described.name)) {
+      out.push_back(
+          fmt::format("the library provides interface {}, which the WIT world does not "
+                      "export",
+                      described.name));
+    }
+  }
+  return out;
+}
+
+// Refuses configuration keys the library does not accept.
+Result<void> check_config_keys(const LoadedBundle& bundle, const ConfigEntries& entries,
+                               const fs::path& file, const std::string& item) {
+  if (bundle.descriptor_->config_keys == nullptr) return {};
+  for (const auto& [key, value] : entries) {
+    bool known = std::any_of(bundle.config_keys_.begin(), bundle.config_keys_.end(),
+                             [&](const auto& k) { return k.first == key; });
+    if (known) continue;
+    std::string list;
+    for (const auto& k : bundle.config_keys_) {
+      list += fmt::format("{}'{}'", list.empty() ? "" : ", ", k.first);
+    }
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: {} key '{}' is not a configuration key of bundle '{}' "
+                             "(expected one of: {})",
+                             file.string(), item, key, bundle.library_name_,
+                             list.empty() ? "none; it takes no configuration" : list));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec) {
+  auto bundle = std::make_shared<LoadedBundle>();
+  bundle->spec_ = std::move(spec);
+  const BundleSpec& s = bundle->spec_;
+  bundle->name_ = fmt::format("bundle '{}' ({})", s.name, s.origin.string());
+  std::string lib = s.lib.string();
+
+  std::error_code ec;
+  if (!fs::exists(s.lib, ec)) {
+    return Error(ErrorCode::kNotFound, fmt::format("{}: {} 'lib': the library {} does not exist",
+                                                   s.origin.string(), s.origin_item, lib));
+  }
+  // RTLD_LOCAL keeps one bundle's symbols from resolving another's.
+  void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    return Error(ErrorCode::kIo,
+                 fmt::format("{}: {} 'lib': cannot load {}: {}", s.origin.string(), s.origin_item,
+                             lib, why ? why : "unknown dlopen error"));
+  }
+  bundle->library_ = handle;
+  dlerror();
+  void* entry = dlsym(handle, BERTH_BUNDLE_ENTRY_SYMBOL);
+  if (entry == nullptr) {
+    return Error(ErrorCode::kNotFound,
+                 fmt::format("{}: not a berth bundle: it does not export the entry symbol '{}' "
+                             "(declare it with BERTH_BUNDLE_EXPORT from berth/bundle.h)",
+                             lib, BERTH_BUNDLE_ENTRY_SYMBOL));
+  }
+  auto entry_fn = reinterpret_cast<berth_bundle_entry_fn>(entry);
+  const berth_bundle_descriptor* descriptor = entry_fn();
+  if (descriptor == nullptr) {
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: {} returned no descriptor", lib, BERTH_BUNDLE_ENTRY_SYMBOL));
+  }
+  if (descriptor->abi_version != BERTH_BUNDLE_ABI_VERSION) {
+    return Error(ErrorCode::kUnsupported,
+                 fmt::format("{}: the library was built for bundle ABI version {}; this berth "
+                             "supports version {} (rebuild the bundle against this berth's "
+                             "berth/bundle.h)",
+                             lib, descriptor->abi_version, BERTH_BUNDLE_ABI_VERSION));
+  }
+  if (s.abi && *s.abi != descriptor->abi_version) {
+    return Error(
+        ErrorCode::kInvalid,
+        fmt::format("{}: {} 'abi' is {}, but {} was built for bundle ABI version {}",
+                    s.origin.string(), s.origin_item, *s.abi, lib, descriptor->abi_version));
+  }
+  bundle->descriptor_ = descriptor;
+  bundle->library_name_ = text_or(descriptor->name, s.name);
+  bundle->library_version_ = text_or(descriptor->version, "");
+  BERTH_TRY(read_descriptor(*bundle, lib));
+
+  // The WIT, seen from the bundle's side: the world's exports are what it provides.
+  auto package = wit::load_path(bundle->resolve_, s.wit);
+  if (!package) {
+    return std::move(package.error().prepend(
+        fmt::format("{}: {} 'wit' ({})", s.origin.string(), s.origin_item, s.wit.string())));
+  }
+  auto world = wit::select_world(bundle->resolve_, *package, s.world);
+  if (!world) {
+    return std::move(
+        world.error().prepend(fmt::format("{}: {} 'world'", s.origin.string(), s.origin_item)));
+  }
+  bundle->world_ = *world;
+  bundle->world_name_ = bundle->resolve_.world_path(*world);
+  bundle->interfaces_ = host::exported_interfaces(bundle->resolve_, *world);
+
+  std::vector<std::string> differences = descriptor_differences(*bundle);
+  if (!differences.empty()) {
+    std::string message = fmt::format(
+        "{}: the library {} does not match the WIT {} (world {}); was it built from another "
+        "version of the WIT?",
+        bundle->name_, lib, s.wit.string(), bundle->world_name_);
+    for (const std::string& d : differences) message += "\n    " + d;
+    return Error(ErrorCode::kInvalid, std::move(message));
+  }
+
+  BERTH_TRY(check_config_keys(*bundle, s.config, s.origin, "[config]"));
+  BERTH_TRY(check_config_keys(*bundle, s.overrides, s.overrides_origin, s.overrides_item));
+  bundle->config_ = s.config;
+  for (const auto& [key, value] : s.overrides) set_config(bundle->config_, key, value);
+  return std::shared_ptr<BundleProvider>(std::move(bundle));
+}
+
+namespace {
+
+BundleSpec spec_from_manifest(const HostManifest& manifest) {
+  BundleSpec spec;
+  spec.name = manifest.name;
+  spec.origin = manifest.file;
+  spec.origin_item = "[host]";
+  spec.version = manifest.version;
+  spec.lib = manifest.lib;
+  spec.wit = manifest.wit;
+  spec.world = manifest.world;
+  spec.abi = manifest.abi;
+  spec.config = manifest.config;
+  return spec;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const fs::path& dir,
+                                                        const ConfigEntries& config) {
+  BERTH_TRY_ASSIGN(HostManifest manifest, read_host_manifest(dir));
+  BundleSpec spec = spec_from_manifest(manifest);
+  spec.overrides = config;
+  spec.overrides_origin = manifest.file;
+  spec.overrides_item = "configuration";
+  return load_bundle(std::move(spec));
+}
+
+Result<LoadedHosts> load_hosts_manifest(const fs::path& file) {
+  BERTH_TRY_ASSIGN(HostsManifest manifest, read_hosts_manifest(file));
+  LoadedHosts out;
+  for (const HostEntry& entry : manifest.hosts) {
+    std::string item = fmt::format("[[host]] '{}'", entry.name);
+    BundleSpec spec;
+    if (entry.bundle) {
+      // The first folder of that name on the search paths (whose version matches the pin).
+      std::vector<fs::path> candidates;
+      fs::path wanted(*entry.bundle);
+      if (wanted.is_absolute()) {
+        candidates.push_back(wanted);
+      } else {
+        for (const fs::path& dir : manifest.search_paths) {
+          std::error_code ec;
+          if (fs::is_directory(dir / wanted, ec)) candidates.push_back(dir / wanted);
+        }
+      }
+      if (candidates.empty()) {
+        std::string looked;
+        for (const fs::path& dir : manifest.search_paths) {
+          looked += fmt::format("{}{}", looked.empty() ? "" : ", ", dir.string());
+        }
+        return Error(ErrorCode::kNotFound,
+                     fmt::format("{}: {}: bundle folder '{}' not found on the search paths ({})",
+                                 file.string(), item, *entry.bundle,
+                                 looked.empty() ? "[global] search_paths is empty" : looked));
+      }
+      std::optional<HostManifest> chosen;
+      std::string seen;
+      for (const fs::path& candidate : candidates) {
+        BERTH_TRY_ASSIGN(HostManifest host, read_host_manifest(candidate));
+        if (entry.version) {
+          auto pin = wit::Version::parse(*entry.version);
+          auto have = host.version ? wit::Version::parse(*host.version)
+                                   : Result<wit::Version>(Error(ErrorCode::kNotFound, ""));
+          seen += fmt::format("\n    {} (version {})", candidate.string(),
+                              host.version.value_or("not stated"));
+          if (!pin || !have || !wit::compatible(*pin, *have)) continue;
+        }
+        chosen = std::move(host);
+        break;
+      }
+      if (!chosen) {
+        return Error(ErrorCode::kNotFound,
+                     fmt::format("{}: {}: no bundle folder '{}' has a version compatible with "
+                                 "the pinned version {}; found:{}",
+                                 file.string(), item, *entry.bundle, *entry.version, seen));
+      }
+      spec = spec_from_manifest(*chosen);
+      spec.name = entry.name;
+    } else {
+      spec.name = entry.name;
+      spec.origin = file;
+      spec.origin_item = item;
+      spec.lib = *entry.lib;
+      spec.wit = *entry.wit;
+      spec.world = entry.world;
+    }
+    spec.overrides = entry.config;
+    spec.overrides_origin = file;
+    spec.overrides_item = item + " [host.config]";
+    auto provider = load_bundle(std::move(spec));
+    if (!provider) return std::move(provider).error();
+    if (entry.version && !entry.bundle) {
+      auto pin = wit::Version::parse(*entry.version);
+      auto have = wit::Version::parse((*provider)->library_version());
+      if (!pin || !have || !wit::compatible(*pin, *have)) {
+        return Error(
+            ErrorCode::kInvalid,
+            fmt::format("{}: {}: the library's version {} is not compatible with the "
+                        "pinned version {}",
+                        file.string(), item, (*provider)->library_version(), *entry.version));
+      }
+    }
+    for (const std::string& path : entry.prefer) {
+      out.preferences.emplace_back(path, (*provider)->name());
+    }
+    out.providers.push_back(std::move(*provider));
+  }
+  return out;
+}
+
+Result<void> add_bundles(host::Linker& linker, const BundleOptions& options) {
+  for (const fs::path& dir : options.bundle_dirs) {
+    auto provider = load_bundle_dir(dir);
+    if (!provider) return std::move(provider).error();
+    linker.add(std::move(*provider));
+  }
+  if (options.host_config) {
+    BERTH_TRY_ASSIGN(LoadedHosts hosts, load_hosts_manifest(*options.host_config));
+    for (auto& provider : hosts.providers) linker.add(std::move(provider));
+    for (auto& [path, provider] : hosts.preferences) linker.prefer(path, provider);
+  }
+  return {};
+}
+
+}  // namespace berth::bundle

@@ -1,0 +1,472 @@
+#include "native_marshal.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "berth/bundle.h"
+#include "support/utf8.h"
+
+namespace berth::bundle {
+
+using component::Val;
+using component::ValKind;
+
+static_assert(sizeof(berth_str) == kNativeViewSize && sizeof(berth_list) == kNativeViewSize);
+static_assert(sizeof(berth_rep) == kNativePointerSize);
+
+// ---------------------------------------------------------------------------------------------
+// CallArena
+
+void* CallArena::alloc(size_t size, size_t align) {
+  if (align == 0 || align > 16 || (align & (align - 1)) != 0) return nullptr;
+  if (size > limit_) {
+    exhausted_ = true;
+    return nullptr;
+  }
+  if (!blocks_.empty()) {
+    Block& last = blocks_.back();
+    size_t start = (used_ + align - 1) & ~(align - 1);
+    if (start <= last.size && size <= last.size - start) {
+      used_ = start + size;
+      return last.data.get() + start;
+    }
+  }
+  size_t next = blocks_.empty() ? 256 : std::min<size_t>(blocks_.back().size * 2, 1 << 20);
+  size_t block_size = std::max(size, next);
+  if (total_ + block_size > limit_) {
+    exhausted_ = true;
+    return nullptr;
+  }
+  // new[] aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__ (16), enough for any native type.
+  Block block{std::unique_ptr<uint8_t[]>(new (std::nothrow) uint8_t[block_size]()), block_size};
+  if (!block.data) {
+    exhausted_ = true;
+    return nullptr;
+  }
+  auto start = reinterpret_cast<uintptr_t>(block.data.get());
+  ranges_[start] = start + block_size;
+  total_ += block_size;
+  blocks_.push_back(std::move(block));
+  used_ = size;
+  return blocks_.back().data.get();
+}
+
+void CallArena::add_view(const void* ptr, size_t size) {
+  if (size == 0) return;
+  auto start = reinterpret_cast<uintptr_t>(ptr);
+  auto& end = ranges_[start];
+  end = std::max(end, start + size);
+}
+
+bool CallArena::contains(const void* ptr, size_t size) const {
+  auto start = reinterpret_cast<uintptr_t>(ptr);
+  if (start + size < start) return false;
+  auto it = ranges_.upper_bound(start);
+  if (it == ranges_.begin()) return false;
+  --it;
+  return start >= it->first && start + size <= it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handles
+
+Result<uintptr_t> PassThroughHandles::to_native(const NativeType&, const Val& handle) {
+  if (!handle.handle) return Error(ErrorCode::kInternal, "a handle value without a handle");
+  return uintptr_t{handle.handle->rep};
+}
+
+Result<Val> PassThroughHandles::from_native(const NativeType& type, uintptr_t rep) {
+  if (rep > UINT32_MAX) {
+    return Error(ErrorCode::kTrap, fmt::format("rep {:#x} of a resource of another provider "
+                                               "does not fit in 32 bits",
+                                               rep));
+  }
+  Val v;
+  v.kind = type.kind;
+  v.handle = std::make_shared<component::ResourceHandle>(
+      component::ResourceHandle{.type = type.resource, .rep = static_cast<uint32_t>(rep)});
+  return v;
+}
+
+namespace {
+
+template <typename T>
+void store(uint8_t* dst, T value) {
+  std::memcpy(dst, &value, sizeof value);
+}
+template <typename T>
+T load(const uint8_t* src) {
+  T value;
+  std::memcpy(&value, src, sizeof value);
+  return value;
+}
+
+Error mismatch(const NativeType& type, const Val& value) {
+  return Error(ErrorCode::kInternal,
+               fmt::format("a {} value where a {} was expected", component::to_string(value.kind),
+                           type.type ? component::to_string(*type.type) : "value"));
+}
+
+bool is_number(ValKind kind) {
+  return component::packed_number_size(kind) != 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Val -> native
+
+Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst, CallArena& arena,
+                         HandleMap& handles) {
+  if (value.kind != type.kind &&
+      !(type.kind == ValKind::kRecord && value.kind == ValKind::kTuple)) {
+    return mismatch(type, value);
+  }
+  switch (type.kind) {
+    case ValKind::kBool:
+      store<uint8_t>(dst, value.b ? 1 : 0);
+      return {};
+    case ValKind::kS8:
+      store<int8_t>(dst, static_cast<int8_t>(value.i));
+      return {};
+    case ValKind::kU8:
+      store<uint8_t>(dst, static_cast<uint8_t>(value.u));
+      return {};
+    case ValKind::kS16:
+      store<int16_t>(dst, static_cast<int16_t>(value.i));
+      return {};
+    case ValKind::kU16:
+      store<uint16_t>(dst, static_cast<uint16_t>(value.u));
+      return {};
+    case ValKind::kS32:
+      store<int32_t>(dst, static_cast<int32_t>(value.i));
+      return {};
+    case ValKind::kU32:
+    case ValKind::kChar:
+      store<uint32_t>(dst, static_cast<uint32_t>(value.u));
+      return {};
+    case ValKind::kS64:
+      store<int64_t>(dst, value.i);
+      return {};
+    case ValKind::kU64:
+      store<uint64_t>(dst, value.u);
+      return {};
+    case ValKind::kF32:
+      store<float>(dst, value.f32);
+      return {};
+    case ValKind::kF64:
+      store<double>(dst, value.f64);
+      return {};
+    case ValKind::kEnum:
+      store<uint32_t>(dst, value.discriminant);
+      return {};
+    case ValKind::kString: {
+      berth_str s{value.str.data(), value.str.size()};
+      arena.add_view(s.ptr, s.len);
+      store(dst, s);
+      return {};
+    }
+    case ValKind::kFlags: {
+      for (size_t i = 0; i < value.flag_bits.size() && i * 4 < type.size; ++i) {
+        store<uint32_t>(dst + i * 4, value.flag_bits[i]);
+      }
+      return {};
+    }
+    case ValKind::kOwn:
+    case ValKind::kBorrow: {
+      BERTH_TRY_ASSIGN(uintptr_t rep, handles.to_native(type, value));
+      store<berth_rep>(dst, rep);
+      return {};
+    }
+    case ValKind::kRecord:
+    case ValKind::kTuple: {
+      if (value.items.size() != type.members.size()) return mismatch(type, value);
+      for (size_t i = 0; i < type.members.size(); ++i) {
+        const NativeType::Member& m = type.members[i];
+        BERTH_TRY(write_value(*m.type, value.items[i], dst + m.offset, arena, handles));
+      }
+      return {};
+    }
+    case ValKind::kVariant:
+    case ValKind::kOption:
+    case ValKind::kResult: {
+      if (value.discriminant >= type.members.size()) return mismatch(type, value);
+      if (type.tag_size == 4) {
+        store<uint32_t>(dst, value.discriminant);
+      } else {
+        store<uint8_t>(dst, static_cast<uint8_t>(value.discriminant));
+      }
+      const NativeType::Member& m = type.members[value.discriminant];
+      if (m.type) {
+        if (!value.has_payload()) return mismatch(type, value);
+        BERTH_TRY(write_value(*m.type, value.payload(), dst + m.offset, arena, handles));
+      }
+      return {};
+    }
+    case ValKind::kList: {
+      const NativeType& element = *type.element;
+      bool packed = is_number(element.kind) && (!value.packed.empty() || value.items.empty());
+      size_t count = packed ? value.packed.size() / element.size : value.items.size();
+      if (type.fixed_length && count != *type.fixed_length) return mismatch(type, value);
+      uint8_t* base = dst;
+      if (!type.fixed_length) {
+        if (packed) {
+          // Numbers in a packed list are already laid out as a C array (little-endian host).
+          berth_list list{value.packed.data(), count};
+          arena.add_view(list.ptr, value.packed.size());
+          store(dst, list);
+          return {};
+        }
+        base = static_cast<uint8_t*>(arena.alloc(count * element.size, element.align));
+        if (base == nullptr && count * element.size != 0) {
+          return Error(ErrorCode::kLimit, "a list argument does not fit in the call arena");
+        }
+        store(dst, berth_list{base, count});
+      }
+      if (packed) {
+        std::memcpy(base, value.packed.data(), value.packed.size());
+        return {};
+      }
+      for (size_t i = 0; i < count; ++i) {
+        BERTH_TRY(write_value(element, value.items[i], base + i * element.size, arena, handles));
+      }
+      return {};
+    }
+    default:
+      return mismatch(type, value);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// native -> Val
+
+// Where in a result the reader is, for messages: "result.ok.some[3].name".
+class Path {
+ public:
+  explicit Path(std::string_view root) : root_(root) {}
+  void push_member(const std::string& name) { segments_.push_back({&name, 0}); }
+  void push_index(size_t index) { segments_.push_back({nullptr, index}); }
+  void pop() { segments_.pop_back(); }
+
+  Error error(std::string message) const {
+    std::string where(root_);
+    for (const auto& [name, index] : segments_) {
+      where += name ? "." + *name : fmt::format("[{}]", index);
+    }
+    return Error(ErrorCode::kTrap, fmt::format("{}: {}", where, message));
+  }
+
+ private:
+  std::string_view root_;
+  std::vector<std::pair<const std::string*, size_t>> segments_;
+};
+
+class Reader {
+ public:
+  Reader(const CallArena& arena, HandleMap& handles, std::string_view what)
+      : arena_(arena), handles_(handles), path_(what) {}
+
+  Result<Val> read(const NativeType& type, const uint8_t* src) {
+    Val v;
+    v.kind = type.kind;
+    switch (type.kind) {
+      case ValKind::kBool: {
+        uint8_t b = load<uint8_t>(src);
+        if (b > 1) return path_.error(fmt::format("a bool must be 0 or 1, found {}", b));
+        v.b = b != 0;
+        return v;
+      }
+      case ValKind::kS8:
+        v.i = load<int8_t>(src);
+        return v;
+      case ValKind::kU8:
+        v.u = load<uint8_t>(src);
+        return v;
+      case ValKind::kS16:
+        v.i = load<int16_t>(src);
+        return v;
+      case ValKind::kU16:
+        v.u = load<uint16_t>(src);
+        return v;
+      case ValKind::kS32:
+        v.i = load<int32_t>(src);
+        return v;
+      case ValKind::kU32:
+        v.u = load<uint32_t>(src);
+        return v;
+      case ValKind::kS64:
+        v.i = load<int64_t>(src);
+        return v;
+      case ValKind::kU64:
+        v.u = load<uint64_t>(src);
+        return v;
+      case ValKind::kF32:
+        v.f32 = load<float>(src);
+        return v;
+      case ValKind::kF64:
+        v.f64 = load<double>(src);
+        return v;
+      case ValKind::kChar: {
+        uint32_t c = load<uint32_t>(src);
+        if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+          return path_.error(fmt::format("{:#x} is not a Unicode scalar value (a char)", c));
+        }
+        v.u = c;
+        return v;
+      }
+      case ValKind::kEnum: {
+        uint32_t d = load<uint32_t>(src);
+        if (d >= type.count) {
+          return path_.error(
+              fmt::format("enum case {} is out of range (the enum has {} cases)", d, type.count));
+        }
+        v.discriminant = d;
+        return v;
+      }
+      case ValKind::kFlags: {
+        for (uint32_t i = 0; i * 4 < type.size; ++i) {
+          uint32_t word = load<uint32_t>(src + i * 4);
+          uint32_t valid_bits = std::min<uint32_t>(32, type.count - i * 32);
+          uint32_t mask = valid_bits == 32 ? UINT32_MAX : (1u << valid_bits) - 1;
+          if ((word & ~mask) != 0) {
+            return path_.error(
+                fmt::format("flags word {} has bits {:#x} set beyond the {} flags "
+                            "of the type",
+                            i, word & ~mask, type.count));
+          }
+          v.flag_bits.push_back(word);
+        }
+        return v;
+      }
+      case ValKind::kString: {
+        berth_str s = load<berth_str>(src);
+        if (s.len == 0) {
+          v.str.clear();
+          return v;
+        }
+        if (s.len > UINT32_MAX) {
+          return path_.error(
+              fmt::format("a string of {} bytes is longer than a component "
+                          "string can be (2^32 - 1)",
+                          s.len));
+        }
+        if (!arena_.contains(s.ptr, s.len)) {
+          return path_.error(
+              fmt::format("the string ({} bytes at {}) is neither in the call's "
+                          "arena nor in its arguments",
+                          s.len, static_cast<const void*>(s.ptr)));
+        }
+        if (!is_valid_utf8(std::string_view(s.ptr, s.len))) {
+          return path_.error("the string is not valid UTF-8");
+        }
+        v.str.assign(s.ptr, s.len);
+        return v;
+      }
+      case ValKind::kOwn: {
+        berth_rep rep = load<berth_rep>(src);
+        auto handle = handles_.from_native(type, rep);
+        if (!handle) return path_.error(handle.error().message());
+        return std::move(*handle);
+      }
+      case ValKind::kBorrow:
+        return path_.error("a borrow handle cannot be returned");
+      case ValKind::kRecord:
+      case ValKind::kTuple: {
+        for (const NativeType::Member& m : type.members) {
+          path_.push_member(m.name);
+          auto item = read(*m.type, src + m.offset);
+          if (!item) return std::move(item).error();
+          path_.pop();
+          v.items.push_back(std::move(*item));
+        }
+        return v;
+      }
+      case ValKind::kVariant:
+      case ValKind::kOption:
+      case ValKind::kResult: {
+        uint32_t d = type.tag_size == 4 ? load<uint32_t>(src) : load<uint8_t>(src);
+        if (d >= type.members.size()) {
+          return path_.error(fmt::format("{} tag {} is out of range (expected 0 to {})",
+                                         component::to_string(type.kind), d,
+                                         type.members.size() - 1));
+        }
+        v.discriminant = d;
+        const NativeType::Member& m = type.members[d];
+        if (m.type) {
+          path_.push_member(m.name);
+          auto payload = read(*m.type, src + m.offset);
+          if (!payload) return std::move(payload).error();
+          path_.pop();
+          v.items.push_back(std::move(*payload));
+        }
+        return v;
+      }
+      case ValKind::kList: {
+        const NativeType& element = *type.element;
+        const uint8_t* base = src;
+        size_t count = 0;
+        if (type.fixed_length) {
+          count = *type.fixed_length;
+        } else {
+          berth_list list = load<berth_list>(src);
+          count = list.len;
+          if (count > UINT32_MAX) {
+            return path_.error(
+                fmt::format("a list of {} elements is longer than a component "
+                            "list can be (2^32 - 1)",
+                            count));
+          }
+          size_t bytes = count * element.size;
+          if (count != 0 && element.size != 0 && bytes / element.size != count) {
+            return path_.error("the list's byte size overflows");
+          }
+          if (bytes != 0 && !arena_.contains(list.ptr, bytes)) {
+            return path_.error(
+                fmt::format("the list ({} elements at {}) is neither in the "
+                            "call's arena nor in its arguments",
+                            count, list.ptr));
+          }
+          if (element.size == 0 && count > (size_t{1} << 24)) {
+            return path_.error("a list of empty elements is implausibly long");
+          }
+          base = static_cast<const uint8_t*>(list.ptr);
+        }
+        if (is_number(element.kind)) {
+          v.packed.assign(base, base + count * element.size);
+          return v;
+        }
+        v.items.reserve(count);
+        for (size_t i = 0; i < count; ++i) {
+          path_.push_index(i);
+          auto item = read(element, base + i * element.size);
+          if (!item) return std::move(item).error();
+          path_.pop();
+          v.items.push_back(std::move(*item));
+        }
+        return v;
+      }
+      default:
+        return path_.error(fmt::format("{} values cannot cross the native bundle ABI",
+                                       component::to_string(type.kind)));
+    }
+  }
+
+ private:
+  const CallArena& arena_;
+  HandleMap& handles_;
+  Path path_;
+};
+
+}  // namespace
+
+Result<void> write_native(const NativeType& type, const Val& value, uint8_t* dst, CallArena& arena,
+                          HandleMap& handles) {
+  return write_value(type, value, dst, arena, handles);
+}
+
+Result<Val> read_native(const NativeType& type, const uint8_t* src, const CallArena& arena,
+                        HandleMap& handles, std::string_view what) {
+  Reader reader(arena, handles, what);
+  return reader.read(type, src);
+}
+
+}  // namespace berth::bundle

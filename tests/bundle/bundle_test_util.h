@@ -1,0 +1,88 @@
+// Shared by the bundle tests: temporary bundle folders and the paths of the built libraries.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "berth/bundle/bundle.h"
+#include "berth/wit/component_bridge.h"
+#include "common/test_support.h"
+
+namespace berth::bundle::testing {
+
+namespace fs = std::filesystem;
+
+inline fs::path test_lib(const std::string& name) {
+  return fs::path(TEST_BUNDLE_LIB_DIR) / ("lib" + name + ".so");
+}
+inline fs::path types_wit() {
+  return fs::path(TEST_BUNDLE_SOURCE_DIR) / "types" / "wit";
+}
+inline fs::path keyvalue_bundle() {
+  return fs::path(KEYVALUE_BUNDLE_DIR);
+}
+inline fs::path keyvalue_wit() {
+  return fs::path(BERTH_SOURCE_DIR) / "bundles" / "keyvalue" / "wit";
+}
+
+// A fresh folder under the system's temporary folder, removed with the fixture.
+class TempDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           (std::string("berth_bundle_") + info->test_suite_name() + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const fs::path& relative, const std::string& text) {
+    fs::path path = dir_ / relative;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // A bundle folder NAME whose host.toml is `[host]` with `host_keys` and `[config]` with
+  // `config` (both TOML text).
+  fs::path bundle(const std::string& name, const std::string& host_keys,
+                  const std::string& config = "") {
+    write(fs::path(name) / "host.toml", "[host]\nname = \"" + name + "\"\n" + host_keys +
+                                            (config.empty() ? "" : "\n[config]\n" + config));
+    return dir_ / name;
+  }
+
+  // The types test bundle, with extra host.toml keys.
+  fs::path types_bundle(const std::string& name = "types", const std::string& extra = "") {
+    return bundle(name,
+                  "version = \"0.1.0\"\nlib = \"" + test_lib("types").string() + "\"\nwit = \"" +
+                      types_wit().string() + "\"\n" + extra,
+                  "greeting = \"hello\"\n");
+  }
+
+  fs::path dir_;
+};
+
+// Calls function `name` of `interface` on a provider instance with the WIT's own types.
+inline Result<std::optional<component::Val>> call_direct(host::Provider& provider,
+                                                         host::ProviderInstance& instance,
+                                                         std::string_view interface,
+                                                         std::string_view name,
+                                                         std::vector<component::Val> args) {
+  for (const host::ProvidedInterface& provided : provider.interfaces()) {
+    if (provided.name != interface) continue;
+    const wit::Function* function = provider.wit().find_function(provided.id, name);
+    if (function == nullptr) return Error(ErrorCode::kNotFound, std::string(name));
+    BERTH_TRY_ASSIGN(component::FuncType type, wit::function_type(provider.wit(), *function));
+    BERTH_TRY_ASSIGN(component::HostFunction fn, instance.function(interface, name, type));
+    return fn(args);
+  }
+  return Error(ErrorCode::kNotFound, std::string(interface));
+}
+
+}  // namespace berth::bundle::testing

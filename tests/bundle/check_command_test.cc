@@ -1,0 +1,96 @@
+// `berth bundle check BUNDLE [COMPONENT]`: what it prints and its exit status.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "bundle_test_util.h"
+#include "cli/bundle_command.h"
+#include "cli/exit_codes.h"
+
+namespace berth::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace berth::bundle::testing;
+
+struct Checked {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+Checked check(std::string bundle, std::optional<std::string> component = std::nullopt) {
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int status = bundle_command(
+      {.action = "check", .bundle = std::move(bundle), .component = std::move(component)});
+  std::fflush(stdout);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  std::string err = ::testing::internal::GetCapturedStderr();
+  return {status, out, err};
+}
+
+std::string guest(const std::string& name) {
+  return std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm";
+}
+
+TEST(BundleCheck, PrintsWhatTheBundleProvides) {
+  Checked c = check(keyvalue_bundle().string());
+  EXPECT_EQ(c.status, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("bundle keyvalue 0.1.0\n"));
+  EXPECT_THAT(c.out, HasSubstr("  wit:      " + (keyvalue_bundle() / "wit").string() +
+                               " (world keyvalue:store/kv-host@0.1.0)\n"));
+  EXPECT_THAT(c.out, HasSubstr("    busy-timeout-ms: how long to wait"));
+  EXPECT_THAT(c.out, HasSubstr("provides:\n  keyvalue:store/store@0.1.0\n"
+                               "    get: func(key: string) -> result<option<string>, string>\n"));
+  EXPECT_THAT(c.out, HasSubstr("    list-keys: func() -> result<list<string>, string>\n"));
+}
+
+TEST(BundleCheck, ListsResources) {
+  fs::path dir = fs::temp_directory_path() / "berth_bundle_check_types";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "host.toml")
+      << "[host]\nname = \"types\"\nlib = \"" << test_lib("types").string() << "\"\nwit = \""
+      << types_wit().string() << "\"\n";
+  Checked c = check(dir.string(), guest("bundle_counter_user"));
+  EXPECT_EQ(c.status, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("  test:types/counters@0.1.0\n    resource counter\n"
+                               "    [constructor]counter: func(start: u32) -> own<counter>\n"));
+  EXPECT_THAT(c.out, HasSubstr("  test:types/counters@0.1.0: satisfied by "
+                               "test:types/counters@0.1.0\n"));
+  fs::remove_all(dir);
+}
+
+TEST(BundleCheck, SatisfiedComponent) {
+  Checked c = check(keyvalue_bundle().string(), guest("bundle_kv_user"));
+  EXPECT_EQ(c.status, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("component " + guest("bundle_kv_user") +
+                               ":\n"
+                               "  keyvalue:store/store@0.1.0: satisfied by "
+                               "keyvalue:store/store@0.1.0\n"));
+}
+
+TEST(BundleCheck, UnsatisfiedImportSaysWhy) {
+  Checked c = check((keyvalue_bundle() / "host.toml").string(), guest("bundle_kv_mismatch"));
+  EXPECT_EQ(c.status, 1);
+  EXPECT_THAT(c.out, HasSubstr("  keyvalue:store/store@0.1.0: NOT satisfied:\n"
+                               "    import 'keyvalue:store/store@0.1.0' does not match its "
+                               "provider:\n"));
+  EXPECT_THAT(c.out, HasSubstr("expected: func(key: string) -> option<string>"));
+  EXPECT_THAT(c.out, HasSubstr("provider: func(key: string) -> result<option<string>, string>"));
+}
+
+TEST(BundleCheck, ImportsOfOtherProvidersAreListed) {
+  Checked c = check(keyvalue_bundle().string(), guest("bundle_counter_user"));
+  EXPECT_EQ(c.status, 0);
+  EXPECT_THAT(c.out, HasSubstr("  test:types/counters@0.1.0: not provided by this bundle\n"));
+}
+
+TEST(BundleCheck, LoadErrorsAreReported) {
+  Checked c = check("/nonexistent/bundle");
+  EXPECT_EQ(c.status, kExitBerthError);
+  EXPECT_THAT(c.err, HasSubstr("/nonexistent/bundle: bundle folder not found"));
+}
+
+}  // namespace
+}  // namespace berth::cli

@@ -1,0 +1,185 @@
+// Components calling bundles through host::Linker and add_bundles: the keyvalue bundle with its
+// values persisting across instances in a database file, a resource of a bundle constructed,
+// borrowed, dropped and handed back, and link errors (type differences, ambiguity).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "bundle_test_util.h"
+
+namespace berth::bundle {
+namespace {
+
+using berth::testing::expect_ok;
+using berth::testing::read_guest;
+using component::Val;
+using ::testing::HasSubstr;
+using namespace berth::bundle::testing;
+
+class EndToEndTest : public TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    engine_ = expect_ok(engine::create_engine({}));
+  }
+
+  std::shared_ptr<const component::Component> load(const std::string& guest) {
+    return expect_ok(component::load_component(*engine_, read_guest(guest), guest + ".wasm"));
+  }
+
+  std::unique_ptr<host::LinkedInstance> instantiate(const BundleOptions& options,
+                                                    const std::string& guest) {
+    host::Linker linker;
+    expect_ok(add_bundles(linker, options));
+    store_ = expect_ok(engine_->create_store());
+    return expect_ok(linker.instantiate(*store_, load(guest)));
+  }
+
+  Val call(host::LinkedInstance& linked, std::string_view name, std::vector<Val> args = {}) {
+    auto& instance = linked.component();
+    auto func = expect_ok(instance.find_function(name));
+    auto result = expect_ok(instance.call(*func, args));
+    EXPECT_TRUE(result.has_value());
+    return result ? *result : Val();
+  }
+
+  std::shared_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::Store> store_;
+};
+
+std::vector<std::string> strings_of(const Val& list) {
+  std::vector<std::string> out;
+  for (const Val& item : list.items) out.push_back(item.str);
+  return out;
+}
+
+TEST_F(EndToEndTest, KeyValuePersistsAcrossInstancesInADatabaseFile) {
+  fs::path db = dir_ / "kv.db";
+  fs::path hosts = write("hosts.toml", "[global]\nsearch_paths = [\"" +
+                                           keyvalue_bundle().parent_path().string() +
+                                           "\"]\n[[host]]\nname = \"keyvalue\"\n"
+                                           "[host.config]\npath = \"" +
+                                           db.string() + "\"\n");
+  BundleOptions options{.host_config = hosts};
+  {
+    auto linked = instantiate(options, "bundle_kv_user");
+    Val missing = call(*linked, "get", {Val::string("colour")});
+    EXPECT_EQ(missing.discriminant, 0u);            // ok
+    EXPECT_EQ(missing.payload().discriminant, 0u);  // none
+    EXPECT_EQ(call(*linked, "set", {Val::string("colour"), Val::string("blue")}).discriminant, 0u);
+    EXPECT_EQ(call(*linked, "set", {Val::string("answer"), Val::string("42")}).discriminant, 0u);
+    EXPECT_EQ(call(*linked, "set", {Val::string("gone"), Val::string("soon")}).discriminant, 0u);
+    EXPECT_EQ(call(*linked, "delete", {Val::string("gone")}).discriminant, 0u);
+    Val exists = call(*linked, "exists", {Val::string("gone")});
+    EXPECT_EQ(exists.discriminant, 0u);
+    EXPECT_FALSE(exists.payload().b);
+  }
+  EXPECT_TRUE(fs::exists(db));
+  {
+    auto linked = instantiate(options, "bundle_kv_user");
+    Val got = call(*linked, "get", {Val::string("colour")});
+    ASSERT_EQ(got.discriminant, 0u);
+    ASSERT_EQ(got.payload().discriminant, 1u);
+    EXPECT_EQ(got.payload().payload().str, "blue");
+    Val exists = call(*linked, "exists", {Val::string("answer")});
+    EXPECT_TRUE(exists.payload().b);
+    Val keys = call(*linked, "list-keys");
+    ASSERT_EQ(keys.discriminant, 0u);
+    EXPECT_EQ(strings_of(keys.payload()), (std::vector<std::string>{"answer", "colour"}));
+  }
+}
+
+TEST_F(EndToEndTest, KeyValueInMemoryThroughHostBundle) {
+  BundleOptions options{.bundle_dirs = {keyvalue_bundle()}};
+  {
+    auto linked = instantiate(options, "bundle_kv_user");
+    call(*linked, "set", {Val::string("k"), Val::string("välue")});
+    Val got = call(*linked, "get", {Val::string("k")});
+    EXPECT_EQ(got.payload().payload().str, "välue");
+  }
+  // A new instance has a new in-memory database.
+  auto linked = instantiate(options, "bundle_kv_user");
+  EXPECT_EQ(call(*linked, "get", {Val::string("k")}).payload().discriminant, 0u);
+  EXPECT_TRUE(strings_of(call(*linked, "list-keys").payload()).empty());
+}
+
+TEST_F(EndToEndTest, BundleResourcesAreConstructedBorrowedDroppedAndReturned) {
+  BundleOptions options{.bundle_dirs = {types_bundle()}};
+  auto linked = instantiate(options, "bundle_counter_user");
+  EXPECT_EQ(call(*linked, "third", {Val::u32(40)}).u, 43u);
+  EXPECT_EQ(call(*linked, "destroyed").u, 1u);  // the guest dropped it
+  // 100 + 10 + 1: the second counter, stepped once, handed back by value and destroyed by the
+  // bundle; the first dropped by the guest.
+  EXPECT_EQ(call(*linked, "finish-second", {Val::u32(10)}).u, 111u);
+  EXPECT_EQ(call(*linked, "destroyed").u, 3u);
+  // A counter left alive is destroyed with the instance (checked by leak checkers).
+  EXPECT_EQ(call(*linked, "leak", {Val::u32(1)}).u, 2u);
+  EXPECT_EQ(call(*linked, "destroyed").u, 3u);
+}
+
+TEST_F(EndToEndTest, ComponentImportTypeDiffers) {
+  host::Linker linker;
+  expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle()}}));
+  auto component = load("bundle_kv_mismatch");
+  host::LinkReport report = linker.check(component->type());
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_THAT(report.problems[0], HasSubstr("import 'keyvalue:store/store@0.1.0' does not match "
+                                            "its provider"));
+  EXPECT_THAT(report.problems[0], HasSubstr("expected: func(key: string) -> option<string>"));
+  EXPECT_THAT(report.problems[0],
+              HasSubstr("provider: func(key: string) -> result<option<string>, string>"));
+  EXPECT_THAT(report.problems[0], HasSubstr("(provider: bundle 'keyvalue' ("));
+  store_ = expect_ok(engine_->create_store());
+  auto linked = linker.instantiate(*store_, component);
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.error().code(), ErrorCode::kLink);
+}
+
+TEST_F(EndToEndTest, AmbiguousProvidersUntilTheManifestPrefersOne) {
+  fs::path copy = dir_ / "search" / "keyvalue2";
+  fs::create_directories(copy.parent_path());
+  fs::copy(keyvalue_bundle(), copy, fs::copy_options::recursive);
+  {
+    host::Linker linker;
+    expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle(), copy}}));
+    host::LinkReport report = linker.check(load("bundle_kv_user")->type());
+    ASSERT_EQ(report.problems.size(), 1u);
+    EXPECT_THAT(report.problems[0],
+                HasSubstr("import 'keyvalue:store/store@0.1.0' is provided by more than one "
+                          "provider; choose one:"));
+    EXPECT_THAT(report.problems[0],
+                HasSubstr("bundle 'keyvalue' (" + (keyvalue_bundle() / "host.toml").string() +
+                          ") (keyvalue:store/store@0.1.0)"));
+    EXPECT_THAT(report.problems[0],
+                HasSubstr("bundle 'keyvalue' (" + (copy / "host.toml").string() + ")"));
+  }
+  fs::path hosts = write("hosts.toml",
+                         "[global]\nsearch_paths = [\"search\"]\n"
+                         "[[host]]\nname = \"second\"\nbundle = \"keyvalue2\"\n"
+                         "prefer = [\"keyvalue:store/store\"]\n");
+  host::Linker linker;
+  expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle()}, .host_config = hosts}));
+  host::LinkReport report = linker.check(load("bundle_kv_user")->type());
+  EXPECT_TRUE(report.ok()) << report.problems[0];
+  ASSERT_EQ(report.bindings.size(), 1u);
+  EXPECT_EQ(report.bindings[0].provider->name(),
+            "bundle 'second' (" + (copy / "host.toml").string() + ")");
+}
+
+TEST_F(EndToEndTest, BadConfigurationFailsTheLinkBeforeGuestCodeRuns) {
+  fs::path hosts =
+      write("hosts.toml", "[[host]]\nname = \"kv\"\nbundle = \"" + keyvalue_bundle().string() +
+                              "\"\n[host.config]\nbusy-timeout-ms = -5\n");
+  host::Linker linker;
+  expect_ok(add_bundles(linker, {.host_config = hosts}));
+  store_ = expect_ok(engine_->create_store());
+  auto linked = linker.instantiate(*store_, load("bundle_kv_user"));
+  ASSERT_FALSE(linked);
+  EXPECT_THAT(linked.error().message(),
+              HasSubstr("bundle 'kv' (" + (keyvalue_bundle() / "host.toml").string() +
+                        "): cannot create an instance of the bundle: configuration "
+                        "'busy-timeout-ms': expected a non-negative integer (milliseconds), "
+                        "found \"-5\""));
+}
+
+}  // namespace
+}  // namespace berth::bundle
