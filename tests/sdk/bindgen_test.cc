@@ -1,0 +1,152 @@
+// The bindings generator: what the generated C says, and that a bundle built from it with a C
+// compiler loads (its descriptor's signatures and struct sizes agree with berth's) and answers.
+#include "berth/sdk/bindgen.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "berth/bundle/bundle.h"
+#include "berth/host/linker.h"
+#include "berth/wit/resolve.h"
+#include "common/test_support.h"
+
+namespace berth::sdk {
+namespace {
+
+namespace fs = std::filesystem;
+using berth::testing::expect_ok;
+using berth::testing::read_guest;
+using component::Val;
+using ::testing::HasSubstr;
+
+const fs::path kData = fs::path(BERTH_SOURCE_DIR) / "tests/sdk/data";
+
+std::vector<GeneratedFile> greeter_bindings() {
+  wit::Resolve resolve;
+  auto package = expect_ok(wit::load_path(resolve, kData / "greeter.wit"));
+  auto world = expect_ok(wit::select_world(resolve, package, ""));
+  return expect_ok(generate_bindings("greeter", "1.2.3", resolve, world));
+}
+
+const GeneratedFile& file_named(const std::vector<GeneratedFile>& files, std::string_view path) {
+  for (const GeneratedFile& f : files) {
+    if (f.path == path) return f;
+  }
+  ADD_FAILURE() << "no generated file " << path;
+  std::abort();
+}
+
+TEST(BindgenTest, HeaderDeclaresTypesAndFunctionsToImplement) {
+  auto files = greeter_bindings();
+  ASSERT_EQ(files.size(), 3u);
+  const std::string& header = file_named(files, "generated/greeter_bindings.h").text;
+  EXPECT_THAT(header, HasSubstr("typedef struct greet_stats {\n  uint32_t calls;\n"
+                                "  greeter_option_string last;\n} greet_stats;"));
+  EXPECT_THAT(header, HasSubstr("typedef uint32_t greet_mood;"));
+  EXPECT_THAT(header, HasSubstr("GREET_MOOD_BUSY = 1,"));
+  EXPECT_THAT(header, HasSubstr("GREET_PERMS_WRITE = 1,"));
+  EXPECT_THAT(header, HasSubstr("typedef struct greet_shape {\n  uint32_t tag;\n  union {\n"
+                                "    double circle;\n    greeter_tuple_f32_f32 rect;\n"
+                                "  } val;\n} greet_shape;"));
+  EXPECT_THAT(header, HasSubstr("berth_status greet_hello(berth_call* call, const "
+                                "greet_hello_params* params, berth_str* result);"));
+  EXPECT_THAT(header, HasSubstr("berth_status greet_get_stats(berth_call* call, greet_stats* "
+                                "result);"));
+  EXPECT_THAT(header, HasSubstr("berth_status greet_counter_next(berth_call* call, const "
+                                "greet_counter_next_params* params, uint32_t* result);"));
+  EXPECT_THAT(header, HasSubstr("void greet_counter_destroy(void* instance, berth_rep rep);"));
+  EXPECT_THAT(header, HasSubstr("berth_status greeter_create("));
+
+  const std::string& descriptor = file_named(files, "generated/greeter_descriptor.c").text;
+  EXPECT_THAT(descriptor, HasSubstr("\"func(s: variant { empty, circle(f64), rect(tuple<f32, "
+                                    "f32>) }, p: flags { read, write }) -> result<enum { calm, "
+                                    "busy }, string>\""));
+  EXPECT_THAT(descriptor, HasSubstr("\"acme:greeter/greet@1.0.0\""));
+  EXPECT_THAT(descriptor, HasSubstr("\"greeter\", \"1.2.3\", \"acme:greeter/greeter-host@1.0.0\""));
+  EXPECT_THAT(descriptor, HasSubstr("berth_bundle_entry(void)"));
+}
+
+TEST(BindgenTest, WorldWithoutExportsIsRefused) {
+  wit::Resolve resolve;
+  auto package = expect_ok(wit::load_source(
+      resolve, "empty.wit", "package a:b; interface i { f: func(); } world w { import i; }"));
+  auto world = expect_ok(wit::select_world(resolve, package, ""));
+  auto files = generate_bindings("empty", "0.1.0", resolve, world);
+  ASSERT_FALSE(files);
+  EXPECT_THAT(files.error().message(), HasSubstr("world a:b/w exports no named interface"));
+}
+
+TEST(BindgenTest, StreamsCannotCrossTheNativeAbi) {
+  wit::Resolve resolve;
+  auto package = expect_ok(wit::load_source(
+      resolve, "s.wit",
+      "package a:b; interface i { f: func(x: stream<u8>); } world w { export i; }"));
+  auto world = expect_ok(wit::select_world(resolve, package, ""));
+  auto files = generate_bindings("s", "0.1.0", resolve, world);
+  ASSERT_FALSE(files);
+  EXPECT_THAT(files.error().message(),
+              HasSubstr("stream values cannot cross the native bundle ABI"));
+}
+
+// Builds the generated bindings and tests/sdk/data/greeter_impl.c into a bundle folder with the
+// system C compiler, then links a component against it.
+class GeneratedBundleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("berth-bindgen-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    for (const GeneratedFile& f : greeter_bindings()) {
+      fs::create_directories((dir_ / f.path).parent_path());
+      std::ofstream(dir_ / f.path) << f.text;
+    }
+    fs::create_directories(dir_ / "wit");
+    fs::create_directories(dir_ / "lib");
+    fs::copy_file(kData / "greeter.wit", dir_ / "wit/greeter.wit");
+    std::ofstream(dir_ / "host.toml") << "[host]\nname = \"greeter\"\nversion = \"1.2.3\"\n"
+                                         "lib = \"lib/libgreeter.so\"\nwit = \"wit\"\n"
+                                         "[config]\ngreeting = \"Hi\"\n";
+    std::string command = "cc -std=c11 -Wall -Wextra -Werror -shared -fPIC -I" +
+                          std::string(BERTH_SOURCE_DIR) + "/include -I" +
+                          (dir_ / "generated").string() + " -o " +
+                          (dir_ / "lib/libgreeter.so").string() + " " +
+                          (dir_ / "generated/greeter_descriptor.c").string() + " " +
+                          (kData / "greeter_impl.c").string();
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+};
+
+TEST_F(GeneratedBundleTest, LoadsAndAnswersCalls) {
+  auto engine = expect_ok(engine::create_engine({}));
+  auto component =
+      expect_ok(component::load_component(*engine, read_guest("greeter_user"), "greeter_user"));
+  host::Linker linker;
+  expect_ok(bundle::add_bundles(linker, {.bundle_dirs = {dir_}}));
+  auto store = expect_ok(engine->create_store());
+  auto linked = expect_ok(linker.instantiate(*store, component));
+  auto& instance = linked->component();
+
+  auto hello = expect_ok(instance.find_function("hello"));
+  auto greeting = expect_ok(instance.call(*hello, std::vector<Val>{Val::string("bob")}));
+  ASSERT_TRUE(greeting);
+  EXPECT_EQ(greeting->str, "Hi, bob!");
+
+  auto add = expect_ok(instance.find_function("add"));
+  auto sum = expect_ok(instance.call(*add, std::vector<Val>{Val::u32(2), Val::u32(40)}));
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(sum->u, 42u);
+  auto trapped = instance.call(*add, std::vector<Val>{Val::u32(13), Val::u32(1)});
+  ASSERT_FALSE(trapped);
+  EXPECT_EQ(trapped.error().code(), ErrorCode::kTrap);
+  EXPECT_THAT(trapped.error().message(), HasSubstr("13 is unlucky"));
+}
+
+}  // namespace
+}  // namespace berth::sdk

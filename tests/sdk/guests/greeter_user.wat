@@ -1,0 +1,40 @@
+;; Calls the greeter bundle's `hello` and `add` (acme:greeter/greet@1.0.0, tests/sdk/data).
+(component
+  (import "acme:greeter/greet@1.0.0" (instance $greet
+    (export "hello" (func (param "name" string) (result string)))
+    (export "add" (func (param "a" u32) (param "b" u32) (result u32)))
+  ))
+  (core module $libc
+    (memory (export "memory") 1)
+    (global $next (mut i32) (i32.const 1024))
+    ;; A bump allocator: enough for one call.
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+      (global.set $next (i32.add (local.get $p) (local.get 3)))
+      (local.get $p))
+  )
+  (core instance $libc (instantiate $libc))
+  (alias core export $libc "memory" (core memory $memory))
+  (alias core export $libc "realloc" (core func $realloc))
+  (core func $hello (canon lower (func $greet "hello") (memory $memory) (realloc $realloc)))
+  (core func $add (canon lower (func $greet "add")))
+  (core module $main
+    (import "greet" "hello" (func $hello (param i32 i32 i32)))
+    (import "greet" "add" (func $add (param i32 i32) (result i32)))
+    (func (export "hello") (param i32 i32) (result i32)
+      (call $hello (local.get 0) (local.get 1) (i32.const 16))
+      (i32.const 16))
+    (func (export "add") (param i32 i32) (result i32)
+      (call $add (local.get 0) (local.get 1)))
+  )
+  (core instance $main (instantiate $main (with "greet" (instance
+    (export "hello" (func $hello))
+    (export "add" (func $add))
+  ))))
+  (func (export "hello") (param "name" string) (result string)
+    (canon lift (core func $main "hello") (memory $memory) (realloc $realloc)))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32)
+    (canon lift (core func $main "add")))
+)
