@@ -67,6 +67,9 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
     abi::LiftLowerContext cx(store, *shared_options, &caller->abi);
     abi::Subtask subtask(caller->abi);
     cx.subtask = &subtask;
+    // Hosts take list<number> as bytes (Val::packed): one copy instead of a Val per element,
+    // which is what makes large reads and writes through WASI streams or bundles affordable.
+    cx.pack_number_lists = callee->is_host();
     BERTH_TRY_ASSIGN(std::vector<Val> args, abi::lift_params(cx, *layout, params));
     BERTH_TRY_ASSIGN(std::optional<Val> result, call_function(store, *callee, args));
     subtask.deliver_resolve();
