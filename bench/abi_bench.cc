@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "bench_support.h"
 #include "berth/engine/engine.h"
 #include "component/abi/canonical_abi.h"
 
@@ -21,27 +22,6 @@ using component::ValKind;
 using namespace component::abi;
 
 constexpr size_t kPayload = 1 << 20;
-
-template <typename T>
-T must(Result<T> result) {
-  if (!result) {
-    std::fprintf(stderr, "benchmark set-up failed: %s\n", result.error().describe().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-void must(Result<void> result) {
-  if (!result) {
-    std::fprintf(stderr, "benchmark failed: %s\n", result.error().describe().c_str());
-    std::exit(1);
-  }
-}
-
-std::vector<uint8_t> guest(const char* name) {
-  std::ifstream in(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm", std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 struct Fixture {
   std::shared_ptr<engine::Engine> engine = must(engine::create_engine());

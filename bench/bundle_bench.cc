@@ -12,33 +12,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "bench_support.h"
 #include "berth/bundle/bundle.h"
 #include "berth/component/component.h"
 #include "berth/host/linker.h"
 
 namespace berth::bench {
 namespace {
-
-template <typename T>
-T must(Result<T> result) {
-  if (!result) {
-    std::fprintf(stderr, "benchmark set-up failed: %s\n", result.error().describe().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-void must(Result<void> result) {
-  if (!result) {
-    std::fprintf(stderr, "benchmark set-up failed: %s\n", result.error().describe().c_str());
-    std::exit(1);
-  }
-}
-
-std::vector<uint8_t> guest(const char* name) {
-  std::ifstream in(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm", std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 constexpr uint32_t kCallsPerIteration = 1000;
 

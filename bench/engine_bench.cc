@@ -8,6 +8,7 @@
 #include <iterator>
 #include <thread>
 
+#include "bench_support.h"
 #include "berth/engine/engine.h"
 #include "kernels/kernels.h"
 #include "ratio_reporter.h"
@@ -16,20 +17,6 @@ namespace berth::bench {
 namespace {
 
 using namespace berth::engine;
-
-template <typename T>
-T must(Result<T> result) {
-  if (!result) {
-    std::fprintf(stderr, "benchmark set-up failed: %s\n", result.error().describe().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-std::vector<uint8_t> guest(const char* name) {
-  std::ifstream in(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm", std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 struct Fixture {
   std::shared_ptr<Engine> engine = must(create_engine());

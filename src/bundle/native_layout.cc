@@ -182,64 +182,8 @@ Result<NativeTypeRef> native_params_layout(const component::FuncType& type) {
   return NativeTypeRef(std::move(t));
 }
 
-std::string native_type_name(const component::Type& type) {
-  auto name = [](const component::TypeRef& t) {
-    return t ? native_type_name(*t) : std::string("_");
-  };
-  switch (type.kind) {
-    case ValKind::kList:
-      return type.fixed_length ? fmt::format("list<{}, {}>", name(type.element), *type.fixed_length)
-                               : fmt::format("list<{}>", name(type.element));
-    case ValKind::kOption:
-      return fmt::format("option<{}>", name(type.element));
-    case ValKind::kResult:
-      if (!type.ok && !type.error) return "result";
-      if (!type.error) return fmt::format("result<{}>", name(type.ok));
-      return fmt::format("result<{}, {}>", name(type.ok), name(type.error));
-    case ValKind::kTuple: {
-      std::string out = "tuple<";
-      for (size_t i = 0; i < type.fields.size(); ++i) {
-        out += (i ? ", " : "") + name(type.fields[i].type);
-      }
-      return out + ">";
-    }
-    case ValKind::kRecord: {
-      std::string out = "record {";
-      for (size_t i = 0; i < type.fields.size(); ++i) {
-        out +=
-            fmt::format("{} {}: {}", i ? "," : "", type.fields[i].name, name(type.fields[i].type));
-      }
-      return out + " }";
-    }
-    case ValKind::kVariant: {
-      std::string out = "variant {";
-      for (size_t i = 0; i < type.fields.size(); ++i) {
-        out += fmt::format("{} {}", i ? "," : "", type.fields[i].name);
-        if (type.fields[i].type) out += fmt::format("({})", name(type.fields[i].type));
-      }
-      return out + " }";
-    }
-    case ValKind::kOwn:
-    case ValKind::kBorrow: {
-      std::string resource = type.resource ? type.resource->name : "?";
-      size_t hash = resource.rfind('#');
-      if (hash != std::string::npos) resource = resource.substr(hash + 1);
-      return fmt::format("{}<{}>", type.kind == ValKind::kOwn ? "own" : "borrow", resource);
-    }
-    default:
-      return component::to_string(type);
-  }
-}
-
 std::string native_signature(const component::FuncType& type) {
-  std::string out = type.is_async ? "async func(" : "func(";
-  for (size_t i = 0; i < type.params.size(); ++i) {
-    out += fmt::format("{}{}: {}", i ? ", " : "", type.params[i].name,
-                       type.params[i].type ? native_type_name(*type.params[i].type) : "?");
-  }
-  out += ")";
-  if (type.result) out += " -> " + native_type_name(*type.result);
-  return out;
+  return type.to_string(component::ResourceSpelling::kShort);
 }
 
 }  // namespace berth::bundle

@@ -54,6 +54,5 @@ Result<NativeTypeRef> native_params_layout(const component::FuncType& type);
 // resources named by their short name, "own<bucket>" rather than
 // "own<wasi:keyvalue/store@0.2.0#bucket>".
 std::string native_signature(const component::FuncType& type);
-std::string native_type_name(const component::Type& type);
 
 }  // namespace berth::bundle

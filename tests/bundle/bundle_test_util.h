@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/temp_dir.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -29,25 +31,9 @@ inline fs::path keyvalue_wit() {
   return fs::path(BERTH_SOURCE_DIR) / "bundles" / "keyvalue" / "wit";
 }
 
-// A fresh folder under the system's temporary folder, removed with the fixture.
-class TempDirTest : public ::testing::Test {
+// A fresh folder per test (tests/common/temp_dir.h) with bundle folders written into it.
+class BundleDirTest : public berth::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           (std::string("berth_bundle_") + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path write(const fs::path& relative, const std::string& text) {
-    fs::path path = dir_ / relative;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path) << text;
-    return path;
-  }
-
   // A bundle folder NAME whose host.toml is `[host]` with `host_keys` and `[config]` with
   // `config` (both TOML text).
   fs::path bundle(const std::string& name, const std::string& host_keys,
@@ -64,8 +50,6 @@ class TempDirTest : public ::testing::Test {
                       types_wit().string() + "\"\n" + extra,
                   "greeting = \"hello\"\n");
   }
-
-  fs::path dir_;
 };
 
 // Calls function `name` of `interface` on a provider instance with the WIT's own types.

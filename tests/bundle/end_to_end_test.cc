@@ -15,10 +15,10 @@ using component::Val;
 using ::testing::HasSubstr;
 using namespace berth::bundle::testing;
 
-class EndToEndTest : public TempDirTest {
+class EndToEndTest : public BundleDirTest {
  protected:
   void SetUp() override {
-    TempDirTest::SetUp();
+    BundleDirTest::SetUp();
     engine_ = expect_ok(engine::create_engine({}));
   }
 

@@ -16,7 +16,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace berth::bundle::testing;
 
-class LoaderTest : public TempDirTest {};
+class LoaderTest : public BundleDirTest {};
 
 std::string error_of(const Result<std::shared_ptr<BundleProvider>>& loaded) {
   EXPECT_FALSE(loaded);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/temp_dir.h"
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -30,24 +32,8 @@ inline std::string toml_string(const std::string& text) {
   return out + "\"";
 }
 
-class ReferenceBundleTest : public ::testing::Test {
+class ReferenceBundleTest : public berth::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           (std::string("berth_bundles_") + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path write(const fs::path& relative, const std::string& text) {
-    fs::path path = dir_ / relative;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path) << text;
-    return path;
-  }
-
   // A copy of the built bundle `name` whose host.toml [config] is `config` (TOML lines), so the
   // configuration reaches the bundle through --host-bundle alone.
   fs::path configured_copy(const std::string& name, const std::string& config) {
@@ -75,8 +61,6 @@ class ReferenceBundleTest : public ::testing::Test {
 
   std::string db() const { return (dir_ / "kv.db").string(); }
   std::string path_config() const { return "path = " + toml_string(db()) + "\n"; }
-
-  fs::path dir_;
 };
 
 inline Outcome berth(const std::vector<std::string>& args) {

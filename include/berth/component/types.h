@@ -99,8 +99,12 @@ struct Type {
 
 // Structural equality; resources compare by identity.
 bool types_equal(const Type& a, const Type& b);
+// How own/borrow spell their resource: by its full name ("wasi:io/streams@0.2.0#input-stream")
+// or by the part after '#' ("input-stream"), as the native bundle ABI's signatures do.
+enum class ResourceSpelling : uint8_t { kFull, kShort };
+
 // WIT-like spelling, e.g. "list<tuple<u8, string>>", "record { a: u32 }".
-std::string to_string(const Type& type);
+std::string to_string(const Type& type, ResourceSpelling resources = ResourceSpelling::kFull);
 
 // How a component's core code stores strings (a canonical option of lift and lower).
 enum class StringEncoding : uint8_t { kUtf8, kUtf16, kLatin1Utf16 };
@@ -111,7 +115,8 @@ struct FuncType {
   TypeRef result;  // null: no result
   bool is_async = false;
 
-  std::string to_string() const;  // "func(a: u32, b: string) -> option<u8>"
+  // "func(a: u32, b: string) -> option<u8>"
+  std::string to_string(ResourceSpelling resources = ResourceSpelling::kFull) const;
 };
 using FuncTypeRef = std::shared_ptr<const FuncType>;
 

@@ -163,8 +163,10 @@ bool types_equal(const Type& a, const Type& b) {
          opt_types_equal(a.error, b.error);
 }
 
-std::string to_string(const Type& type) {
-  auto name = [](const TypeRef& t) { return t ? to_string(*t) : std::string("_"); };
+std::string to_string(const Type& type, ResourceSpelling resources) {
+  auto name = [resources](const TypeRef& t) {
+    return t ? to_string(*t, resources) : std::string("_");
+  };
   switch (type.kind) {
     case ValKind::kList:
       return type.fixed_length ? fmt::format("list<{}, {}>", name(type.element), *type.fixed_length)
@@ -209,6 +211,10 @@ std::string to_string(const Type& type) {
     case ValKind::kOwn:
     case ValKind::kBorrow: {
       std::string resource = type.resource ? type.resource->name : "?";
+      size_t hash = resource.rfind('#');
+      if (resources == ResourceSpelling::kShort && hash != std::string::npos) {
+        resource = resource.substr(hash + 1);
+      }
       return type.kind == ValKind::kOwn ? fmt::format("own<{}>", resource)
                                         : fmt::format("borrow<{}>", resource);
     }
@@ -233,14 +239,14 @@ const char* to_string(StringEncoding encoding) {
   return "?";
 }
 
-std::string FuncType::to_string() const {
+std::string FuncType::to_string(ResourceSpelling resources) const {
   std::string out = is_async ? "async func(" : "func(";
   for (size_t i = 0; i < params.size(); ++i) {
     out += fmt::format("{}{}: {}", i ? ", " : "", params[i].name,
-                       params[i].type ? component::to_string(*params[i].type) : "?");
+                       params[i].type ? component::to_string(*params[i].type, resources) : "?");
   }
   out += ")";
-  if (result) out += " -> " + component::to_string(*result);
+  if (result) out += " -> " + component::to_string(*result, resources);
   return out;
 }
 
