@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: wasi_testsuite_runner BERTH CORPUS FLOORS SCRATCH\n";
     return 2;
   }
-  fs::path berth = fs::absolute(argv[1]), corpus = argv[2], floors_file = argv[3];
+  fs::path berth = fs::absolute(argv[1]), corpus = fs::absolute(argv[2]), floors_file = argv[3];
   fs::path scratch = fs::absolute(argv[4]);
   std::map<std::string, std::pair<int, int>> counts;  // language -> passed, failed
   std::vector<std::string> failures;
