@@ -87,6 +87,42 @@ std::string cmake_text(const std::string& name) {
       name);
 }
 
+// The keys of host.toml's [config] table with the comment lines right above each as its
+// description. toml++ drops comments, so this reads the text; the manifest parser has already
+// checked that it is valid TOML.
+Result<std::vector<ConfigKey>> config_keys(const fs::path& manifest) {
+  std::ifstream in(manifest);
+  if (!in) return Error(ErrorCode::kIo, fmt::format("{}: cannot read the file", manifest.string()));
+  std::vector<ConfigKey> keys;
+  std::string line, comment;
+  bool in_config = false;
+  while (std::getline(in, line)) {
+    size_t start = line.find_first_not_of(" \t");
+    std::string_view text = start == std::string::npos ? "" : std::string_view(line).substr(start);
+    if (text.starts_with("[")) {
+      in_config = text.starts_with("[config]");
+      comment.clear();
+    } else if (text.starts_with("#")) {
+      std::string_view words = text.substr(text.find_first_not_of("# \t") == std::string_view::npos
+                                               ? text.size()
+                                               : text.find_first_not_of("# \t"));
+      comment += (comment.empty() ? "" : " ") + std::string(words);
+    } else if (in_config && !text.empty()) {
+      size_t eq = text.find('=');
+      std::string_view key = text.substr(0, eq);
+      while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+      if (key.size() >= 2 && key.front() == '"' && key.back() == '"') {
+        key = key.substr(1, key.size() - 2);
+      }
+      keys.push_back({std::string(key), comment});
+      comment.clear();
+    } else {
+      comment.clear();
+    }
+  }
+  return keys;
+}
+
 }  // namespace
 
 Result<std::vector<fs::path>> scaffold_bundle(const ScaffoldOptions& options) {
@@ -140,9 +176,10 @@ Result<std::vector<fs::path>> regenerate_bindings(const fs::path& directory) {
   BERTH_TRY(check_name(manifest.name));
   BERTH_TRY_ASSIGN(auto loaded, load_world(manifest.wit, manifest.world));
   auto& [resolve, world] = loaded;
+  BERTH_TRY_ASSIGN(std::vector<ConfigKey> keys, config_keys(manifest.file));
   BERTH_TRY_ASSIGN(
       std::vector<GeneratedFile> bindings,
-      generate_bindings(manifest.name, manifest.version.value_or("0.0.0"), resolve, world));
+      generate_bindings(manifest.name, manifest.version.value_or("0.0.0"), resolve, world, keys));
   return write_generated(directory, bindings);
 }
 

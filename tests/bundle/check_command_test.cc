@@ -39,7 +39,7 @@ TEST(BundleCheck, PrintsWhatTheBundleProvides) {
   EXPECT_THAT(c.out, HasSubstr("bundle keyvalue 0.1.0\n"));
   EXPECT_THAT(c.out, HasSubstr("  wit:      " + (keyvalue_bundle() / "wit").string() +
                                " (world keyvalue:store/kv-host@0.1.0)\n"));
-  EXPECT_THAT(c.out, HasSubstr("    busy-timeout-ms: how long to wait"));
+  EXPECT_THAT(c.out, HasSubstr("    busy-timeout-ms: How long to wait"));
   EXPECT_THAT(c.out, HasSubstr("provides:\n  keyvalue:store/store@0.1.0\n"
                                "    get: func(key: string) -> result<option<string>, string>\n"));
   EXPECT_THAT(c.out, HasSubstr("    list-keys: func() -> result<list<string>, string>\n"));

@@ -193,9 +193,11 @@ TEST_F(WasiKeyValueConfigTest, EmptyBucketIdentifier) {
 }
 
 TEST_F(WasiKeyValueConfigTest, UnknownKey) {
+  // The keys of host.toml's [config] are the descriptor's keys, so berth refuses it before
+  // the bundle is created.
   expect_refused("pth = \"kv.db\"\n",
-                 "configuration 'pth': unknown key (wasi-keyvalue accepts path, buckets, "
-                 "page-size, busy-timeout-ms)");
+                 "[host.config] key 'pth' is not a configuration key of bundle 'wasi-keyvalue' "
+                 "(expected one of: 'path', 'buckets', 'page-size', 'busy-timeout-ms')");
 }
 
 }  // namespace

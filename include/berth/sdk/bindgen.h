@@ -22,11 +22,17 @@ struct GeneratedFile {
 //    function's parameters and result, and the prototypes the author implements;
 //  - generated/NAME_descriptor.c: the descriptor and `berth_bundle_entry`;
 //  - generated/NAME_bindings.hpp: string and list views for C++ implementations.
-// `version` is the bundle's version as the descriptor states it.
-Result<std::vector<GeneratedFile>> generate_bindings(const std::string& name,
-                                                     const std::string& version,
-                                                     const wit::Resolve& resolve,
-                                                     wit::WorldId world);
+// A configuration key the bundle accepts, and what it means.
+struct ConfigKey {
+  std::string name;
+  std::string description;
+};
+
+// `version` is the bundle's version as the descriptor states it. With `config_keys`, the
+// descriptor lists them and berth refuses any other key in a manifest; without, any key passes.
+Result<std::vector<GeneratedFile>> generate_bindings(
+    const std::string& name, const std::string& version, const wit::Resolve& resolve,
+    wit::WorldId world, const std::vector<ConfigKey>& config_keys = {});
 
 struct ScaffoldOptions {
   std::string name;                 // the bundle's name: a C identifier-like word ("kv", "my-db")
@@ -40,7 +46,9 @@ struct ScaffoldOptions {
 // traps with "not implemented"), and the generated bindings. Returns the files written.
 Result<std::vector<std::filesystem::path>> scaffold_bundle(const ScaffoldOptions& options);
 
-// Regenerates generated/ of the bundle in `directory` from its host.toml and WIT.
+// Regenerates generated/ of the bundle in `directory` from its host.toml and WIT. The keys of
+// host.toml's [config] table are the configuration keys the bundle accepts; the comment lines
+// right above a key are its description.
 Result<std::vector<std::filesystem::path>> regenerate_bindings(
     const std::filesystem::path& directory);
 
