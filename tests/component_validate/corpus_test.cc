@@ -15,12 +15,12 @@
 
 #include "component/binary/decoder.h"
 #include "component/validate/validator.h"
+#include "script_options.h"
 #include "test_support.h"
 
 namespace berth::component {
 namespace {
 
-using binary::Feature;
 using testing::Json;
 
 // Invalid forms that berth accepts on purpose, keyed by "<script>:<line>", with the reason.
@@ -30,19 +30,9 @@ struct KnownDifference {
   std::string_view reason;
 };
 constexpr KnownDifference kKnownDifferences[] = {
-    // Rules of wasmtime as an embedder, not of the component model.
-    {"tests/misc_testsuite/component-model/restrictions.wast:1", "wasmtime: root-level imports"},
-    {"tests/misc_testsuite/component-model/restrictions.wast:5", "wasmtime: root-level exports"},
-    {"tests/misc_testsuite/component-model/restrictions.wast:9", "wasmtime: reexported import"},
-    {"tests/misc_testsuite/component-model/restrictions.wast:16", "wasmtime: root-level imports"},
-    {"tests/misc_testsuite/component-model/simple.wast:24", "wasmtime: root-level imports"},
-    {"tests/misc_testsuite/component-model/simple.wast:30", "wasmtime: root-level exports"},
-    {"tests/misc_testsuite/component-model/import.wast:1", "wasmtime: reexported import"},
     // Core function bodies are validated by the engine when it compiles a module.
     {"test/validation/core-modules.wast:24", "core function body"},
     {"tests/cli/component-model/nested-modules.wast:29", "core function body"},
-    // The script turns SIMD off; berth always accepts it.
-    {"tests/cli/missing-features/component-model/types.wast:3", "SIMD turned off"},
 };
 
 struct Counts {
@@ -56,73 +46,6 @@ struct Counts {
   std::vector<std::string> unsupported_forms;
   std::vector<std::string> rejections;  // invalid forms: the expected text and berth's message
 };
-
-struct ScriptSettings {
-  ValidateOptions options;
-};
-
-// wasm-tools scripts turn features on and off on their RUN line (`-f cm-implements`,
-// `-f=-cm-async`); of the features berth implements beyond WASI 0.2, only async is on by
-// default.
-ScriptSettings wasm_tools_settings(const std::string& text) {
-  ScriptSettings settings;
-  settings.options.features = binary::FeatureSet::none().add(Feature::kAsync);
-  std::string run = text.substr(0, text.find("\n\n"));
-  size_t pos = 0;
-  while ((pos = run.find("-f", pos)) != std::string::npos) {
-    pos += 2;
-    if (run.compare(pos, 7, "eatures") == 0) pos += 7;
-    while (pos < run.size() && (run[pos] == '=' || run[pos] == ' ')) ++pos;
-    size_t end = run.find_first_of(" \n\\", pos);
-    std::string list = run.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    size_t start = 0;
-    while (start < list.size()) {
-      size_t comma = list.find(',', start);
-      std::string item =
-          list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      bool on = item.empty() || item[0] != '-';
-      if (!on) item = item.substr(1);
-      std::optional<Feature> feature;
-      if (item == "cm-async") feature = Feature::kAsync;
-      if (item == "cm-implements") feature = Feature::kImplements;
-      if (item == "cm-canon-names") feature = Feature::kCanonicalInterfaceNames;
-      if (item == "cm-fixed-length-lists" || item == "cm-fixed-size-list") {
-        feature = Feature::kFixedLengthLists;
-      }
-      if (item == "cm-nested-names") settings.options.nested_names = on;
-      if (feature) {
-        if (on) {
-          settings.options.features.add(*feature);
-        } else {
-          settings.options.features.remove(*feature);
-        }
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return settings;
-}
-
-// wasmtime scripts set features with `;;! component_model_x = true` lines.
-ScriptSettings wasmtime_settings(const std::string& text) {
-  ScriptSettings settings;
-  settings.options.features = binary::FeatureSet::none().add(Feature::kAsync);
-  auto on = [&](std::string_view key) {
-    return text.find(fmt::format(";;! {} = true", key)) != std::string::npos;
-  };
-  if (on("component_model_implements")) settings.options.features.add(Feature::kImplements);
-  if (on("component_model_fixed_length_lists")) {
-    settings.options.features.add(Feature::kFixedLengthLists);
-  }
-  return settings;
-}
-
-// The component-model spec tests use every gated feature berth implements except 🪺 nested
-// names, which they expect to be rejected.
-ScriptSettings spec_settings() {
-  return ScriptSettings{};
-}
 
 bool is_valid_expectation(const std::string& expect) {
   return expect == "valid" || expect == "unlinkable" || expect == "trap-on-instantiation";
@@ -149,9 +72,8 @@ CorpusResult run_corpus(const std::string& corpus) {
     }
     const std::string script = manifest->str("source");
     const std::string source = testing::read_text(root / "source" / script);
-    ScriptSettings settings = corpus == "wasm-tools" ? wasm_tools_settings(source)
-                              : corpus == "wasmtime" ? wasmtime_settings(source)
-                                                     : spec_settings();
+    // The script's feature flags; wasmtime's scripts also get its root embedder rules.
+    const ValidateOptions options = testing::script_options(corpus, source);
     const Json* commands = manifest->get("commands");
     if (!commands) continue;
     for (const Json& command : commands->array) {
@@ -176,7 +98,7 @@ CorpusResult run_corpus(const std::string& corpus) {
             fmt::format("{} [{}]: does not decode: {}", where, expect, decoded.error().message()));
         continue;
       }
-      auto validated = validate_component(*decoded, bytes, settings.options);
+      auto validated = validate_component(*decoded, bytes, options);
       if (is_valid_expectation(expect)) {
         if (validated) {
           ++counts.accepted;
@@ -231,9 +153,9 @@ constexpr Floor kFloors[] = {
     {"wasmtime", "valid", 134},
     {"wasmtime", "unlinkable", 38},
     {"wasmtime", "trap-on-instantiation", 3},
-    {"wasmtime", "invalid", 2},
+    {"wasmtime", "invalid", 9},
     {"wasm-tools", "valid", 188},
-    {"wasm-tools", "invalid", 629},
+    {"wasm-tools", "invalid", 630},
 };
 
 void check_corpus(const std::string& corpus) {

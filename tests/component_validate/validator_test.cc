@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "component/binary/decoder.h"
+#include "component/ir/names.h"
 #include "component/validate/validator.h"
 #include "test_support.h"
 
@@ -376,13 +377,223 @@ TEST(ValidatorFeatures, GatedFeaturesAreUnsupported) {
   ASSERT_TRUE(values);
   ASSERT_FALSE(**values);
   EXPECT_EQ((**values).error().code(), ErrorCode::kUnsupported);
-  // 🏷️ implements, when turned off.
+}
+
+// An invalid form with the error code kInvalid, a message that starts with the offset, and
+// `message` in it.
+void expect_invalid_form(const std::unique_ptr<Form>& form, std::string_view message) {
+  ASSERT_TRUE(form);
+  ASSERT_FALSE(**form);
+  EXPECT_EQ((**form).error().code(), ErrorCode::kInvalid) << (**form).error().message();
+  EXPECT_NE((**form).error().message().find(message), std::string::npos)
+      << (**form).error().message();
+  EXPECT_EQ((**form).error().message().rfind("offset 0x", 0), 0u) << (**form).error().message();
+}
+
+std::unique_ptr<Form> wasmtime(const std::string& script, int line,
+                               const ValidateOptions& options = {}) {
+  return corpus_form("wasmtime", "tests/misc_testsuite/component-model/" + script, line, options);
+}
+
+std::unique_ptr<Form> missing_features(const std::string& script, int line,
+                                       const ValidateOptions& options) {
+  return corpus_form("wasm-tools", "tests/cli/missing-features/component-model/" + script, line,
+                     options);
+}
+
+TEST(ValidatorFeatures, TurnedOffFeaturesMakeComponentsInvalid) {
+  // 🏷️ implements (wasmtime's implements-disabled.wast, wasm-tools' implements.wast).
   ValidateOptions without_implements;
   without_implements.features.remove(binary::Feature::kImplements);
-  auto implements = wasm_tools("implements.wast", 3, without_implements);
-  ASSERT_TRUE(implements);
-  ASSERT_FALSE(**implements);
-  EXPECT_EQ((**implements).error().code(), ErrorCode::kUnsupported);
+  expect_invalid_form(
+      wasmtime("implements-disabled.wast", 3, without_implements),
+      "the `implements` attribute (🏷️) needs the `implements` feature, which is "
+      "turned off");
+  expect_invalid_form(wasm_tools("implements.wast", 3, without_implements),
+                      "needs the `implements` feature, which is turned off");
+  auto with_implements = wasmtime("implements-disabled.wast", 3);
+  ASSERT_TRUE(with_implements);
+  EXPECT_TRUE(**with_implements) << (**with_implements).error().message();
+
+  // 🔧 fixed-length lists, as a result and as a parameter: refused at the list type.
+  ValidateOptions without_lists;
+  without_lists.features.remove(binary::Feature::kFixedLengthLists);
+  for (int line : {3, 18}) {
+    SCOPED_TRACE(line);
+    auto form = missing_features("fixed-length-lists.wast", line, without_lists);
+    expect_invalid_form(form,
+                        "fixed-length lists (🔧) need the `fixed-length-lists` feature, "
+                        "which is turned off");
+    auto with_lists = missing_features("fixed-length-lists.wast", line, ValidateOptions{});
+    ASSERT_TRUE(with_lists);
+    EXPECT_TRUE(**with_lists) << (**with_lists).error().message();
+  }
+  // Where the list type is: after the core module and instance, not at the component.
+  auto list = missing_features("fixed-length-lists.wast", 3, without_lists);
+  ASSERT_TRUE(list);
+  EXPECT_NE((**list).error().message().rfind("offset 0x0:", 0), 0u) << (**list).error().message();
+}
+
+TEST(ValidatorFeatures, TurnedOffCoreProposalsMakeCoreTypesInvalid) {
+  ValidateOptions without_simd;
+  without_simd.simd = false;
+  expect_invalid_form(missing_features("types.wast", 3, without_simd),
+                      "core type 0: `v128` needs the SIMD proposal, which is turned off");
+  auto with_simd = missing_features("types.wast", 3, ValidateOptions{});
+  ASSERT_TRUE(with_simd);
+  EXPECT_TRUE(**with_simd) << (**with_simd).error().message();
+
+  ValidateOptions without_references;
+  without_references.reference_types = false;
+  expect_invalid_form(missing_features("types.wast", 15, without_references),
+                      "core type 1: reference types need the reference types proposal, which is "
+                      "turned off");
+
+  // (component (core type (func (param v128))) (core module (func (param v128)))) without the
+  // core type: the module's own types are checked too.
+  Bytes module = testing::core_preamble();
+  module.section(0x01, Bytes{}.u32(1).u8(0x60).u32(1).u8(0x7b).u32(0));
+  Bytes binary = testing::component_preamble();
+  binary.section(0x01, module);
+  expect_invalid_form(validate_bytes(binary.data(), without_simd),
+                      "core module 0: type 0: `v128` needs the SIMD proposal");
+  EXPECT_TRUE(**validate_bytes(binary.data(), ValidateOptions{}));
+}
+
+TEST(ValidatorRootRules, EmbedderRulesRefuseWhatTheHostCannotProvideOrReceive) {
+  ValidateOptions rules;
+  rules.root_embedder_rules = true;
+  struct Case {
+    std::string script;
+    int line;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"restrictions.wast", 1,
+       "import `x` is a component: root-level component imports are not supported"},
+      {"restrictions.wast", 5,
+       "export `x` is a component: exporting a component from the root component is not "
+       "supported"},
+      {"restrictions.wast", 9,
+       "export `f` is a reexport of function 0, imported as `f`: reexporting an imported "
+       "function from the root component is not supported"},
+      {"restrictions.wast", 16, "root-level component imports are not supported"},
+      {"simple.wast", 24, "root-level component imports are not supported"},
+      {"simple.wast", 30, "exporting a component from the root component is not supported"},
+      {"import.wast", 1, "export `x` is a reexport of function 0, imported as `host-return-two`"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(fmt::format("{}:{}", c.script, c.line));
+    expect_invalid_form(wasmtime(c.script, c.line, rules), c.message);
+    // Valid components by the component model itself.
+    auto plain = wasmtime(c.script, c.line);
+    ASSERT_TRUE(plain);
+    EXPECT_TRUE(**plain) << (**plain).error().message();
+  }
+  // The rules are about the root only: a nested component may do all three.
+  // (component (component
+  //   (import "f" (func)) (import "c" (component))
+  //   (export "f" (func 0)) (export "d" (component 0))))
+  Bytes types = Bytes{}.u32(2).raw({0x40, 0x00, 0x01, 0x00}).raw({0x41, 0x00});
+  Bytes imports =
+      Bytes{}.u32(2).u8(0x00).name("f").u8(0x01).u32(0).u8(0x00).name("c").u8(0x04).u32(1);
+  Bytes exports = Bytes{}.u32(2).u8(0x00).name("f").u8(0x01).u32(0).u8(0x00);
+  exports.u8(0x00).name("d").u8(0x04).u32(0).u8(0x00);
+  Bytes inner = testing::component_preamble();
+  inner.section(0x07, types).section(0x0a, imports).section(0x0b, exports);
+  Bytes outer = testing::component_preamble();
+  outer.section(0x04, inner);
+  auto nested = validate_bytes(outer.data(), rules);
+  ASSERT_TRUE(nested);
+  EXPECT_TRUE(**nested) << (**nested).error().message();
+}
+
+// (component
+//   (type (instance (type (func)) (export "f" (func (type 0)))))
+//   (import "i" (instance (type 0)))
+//   (alias export 0 "f" (func))
+//   <exports>)
+Bytes reexport_component(const Bytes& exports) {
+  Bytes decls;
+  decls.u32(2);
+  decls.u8(0x01).raw({0x40, 0x00, 0x01, 0x00});
+  decls.u8(0x04).u8(0x00).name("f").u8(0x01).u32(0);
+  Bytes types;
+  types.u32(1).u8(0x42).raw(decls);
+  Bytes binary = testing::component_preamble();
+  binary.section(0x07, types);
+  binary.section(0x0a, Bytes{}.u32(1).u8(0x00).name("i").u8(0x05).u32(0));
+  binary.section(0x06, Bytes{}.u32(1).u8(0x01).u8(0x00).u32(0).name("f"));
+  binary.section(0x0b, exports);
+  return binary;
+}
+
+TEST(ValidatorRootRules, FunctionsOfImportedInstancesAreImportedFunctions) {
+  ValidateOptions rules;
+  rules.root_embedder_rules = true;
+  // (export "g" (func 0)): function 0 is the alias of the imported instance's `f`.
+  Bytes export_func = Bytes{}.u32(1).u8(0x00).name("g").u8(0x01).u32(0).u8(0x00);
+  expect_invalid_form(validate_bytes(reexport_component(export_func).data(), rules),
+                      "export `g` is a reexport of function 0, imported as `i#f`");
+  EXPECT_TRUE(**validate_bytes(reexport_component(export_func).data(), ValidateOptions{}));
+  // (export "j" (instance 0)) (alias export 1 "f" (func)) ... the exported instance is still
+  // the imported one: exporting the instance itself is allowed.
+  Bytes export_instance = Bytes{}.u32(1).u8(0x00).name("j").u8(0x05).u32(0).u8(0x00);
+  EXPECT_TRUE(**validate_bytes(reexport_component(export_instance).data(), rules));
+}
+
+TEST(ValidatorNames, NestedNamesDecodeAndValidateWhenTurnedOn) {
+  ValidateOptions nested;
+  nested.nested_names = true;
+  for (int line : {6, 13, 24}) {
+    SCOPED_TRACE(line);
+    auto form = wasm_tools("nested-names.wast", line, nested);
+    ASSERT_TRUE(form);
+    EXPECT_TRUE(**form) << (**form).error().message();
+    // Without the feature, the first nested name is refused.
+    auto plain = wasm_tools("nested-names.wast", line);
+    expect_invalid_form(plain, "expected `/` after package name");
+  }
+  // The names are kept as written.
+  auto form = wasm_tools("nested-names.wast", 13, nested);
+  ASSERT_TRUE(form);
+  const binary::Component& ir = form->ir;
+  const binary::Import* import = nullptr;
+  for (const binary::Definition& def : ir.definitions) {
+    import = std::get_if<binary::Import>(&def);
+    if (import) break;
+  }
+  ASSERT_NE(import, nullptr);
+  EXPECT_EQ(import->name.name, "unlocked-dep=<a:b:c:d/e/f/g>");
+  auto parsed = binary::parse_extern_name(import->name.name, binary::NamePosition::kImport,
+                                          binary::NameGrammar{.nested_names = true});
+  ASSERT_TRUE(parsed) << parsed.error().message();
+  EXPECT_EQ(parsed->kind, binary::ExternNameKind::kUnlockedDep);
+  EXPECT_EQ(parsed->interface.namespaces.size(), 3u);
+  EXPECT_EQ(parsed->interface.package, "d");
+  EXPECT_EQ(parsed->interface.projections.size(), 3u);
+}
+
+TEST(ValidatorOptions, ScopedOptionsAreTheDefaultsOfCallersWithoutOptions) {
+  EXPECT_FALSE(default_validate_options().nested_names);
+  auto form = wasm_tools("nested-names.wast", 6);
+  ASSERT_TRUE(form);
+  EXPECT_FALSE(validate_component(form->ir, form->bytes));
+  {
+    ValidateOptions nested;
+    nested.nested_names = true;
+    ScopedValidateOptions outer(nested);
+    EXPECT_TRUE(default_validate_options().nested_names);
+    EXPECT_TRUE(validate_component(form->ir, form->bytes));
+    {
+      ScopedValidateOptions inner(ValidateOptions{});
+      EXPECT_FALSE(default_validate_options().nested_names);
+      EXPECT_FALSE(validate_component(form->ir, form->bytes));
+    }
+    EXPECT_TRUE(default_validate_options().nested_names);
+  }
+  EXPECT_FALSE(default_validate_options().nested_names);
+  EXPECT_FALSE(validate_component(form->ir, form->bytes));
 }
 
 }  // namespace

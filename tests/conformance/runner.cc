@@ -1,7 +1,9 @@
 // Conformance runner over ../shared/corpora/component-model/{spec,wasmtime,wasm-tools}: follows
 // each script's manifest.json in order, checks every binary's expectation, runs assert_return,
 // assert_trap and invoke, prints pass/fail/skip counts per corpus and command kind, and fails
-// when a count of passes drops below the floor recorded in floors.json.
+// when a count of passes drops below the floor recorded in floors.json. Each script is loaded
+// with the validation options it asks for (its feature flags; wasmtime's root embedder rules),
+// see tests/component_validate/script_options.h.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,8 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "../component_validate/script_options.h"
 #include "berth/component/component.h"
 #include "berth/engine/engine.h"
+#include "component/validate/validator.h"
 #include "sexpr.h"
 #include "support/file.h"
 #include "wast_host.h"
@@ -30,7 +34,8 @@ struct Counts {
 
 class Runner {
  public:
-  Runner(engine::Engine& engine, std::ofstream& log) : engine_(engine), log_(log) {}
+  Runner(engine::Engine& engine, std::ofstream& log, fs::path corpora)
+      : engine_(engine), log_(log), corpora_(std::move(corpora)) {}
 
   void run_script(const std::string& corpus, const fs::path& manifest_path) {
     std::ifstream in(manifest_path);
@@ -42,6 +47,13 @@ class Runner {
     std::string source = manifest.value("source", manifest_path.string());
     bool needs_async =
         source.find("async") != std::string::npos || source.find("threading") != std::string::npos;
+    // load_component validates with these options while the script runs.
+    auto text = read_file(corpora_ / corpus / "source" / source);
+    std::string_view script_text =
+        text ? std::string_view(reinterpret_cast<const char*>(text->data()), text->size())
+             : std::string_view();
+    if (!text) log_ << source << ": no source, default validation options\n";
+    ScopedValidateOptions options(component::testing::script_options(corpus, script_text));
     corpus_ = corpus;
     store_ = std::move(engine_.create_store().value());
     host_ = std::make_unique<conformance::WastHost>();
@@ -265,6 +277,7 @@ class Runner {
 
   engine::Engine& engine_;
   std::ofstream& log_;
+  fs::path corpora_;
   std::string corpus_;
   std::unique_ptr<engine::Store> store_;
   std::unique_ptr<conformance::WastHost> host_;
@@ -295,7 +308,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "{}\n", engine.error().message());
     return 1;
   }
-  Runner runner(**engine, log);
+  Runner runner(**engine, log, corpora);
   for (const std::string corpus : {"spec", "wasmtime", "wasm-tools"}) {
     std::vector<fs::path> manifests;
     for (const auto& entry : fs::recursive_directory_iterator(corpora / corpus / "bin")) {

@@ -108,6 +108,36 @@ Result<engine::ValType> Validator::core_val_type(const CoreValType& type, size_t
   return *t;
 }
 
+Result<void> Validator::check_core_proposals(const CoreValType& type, std::string_view what,
+                                             bool table_element, size_t offset) {
+  if (type.kind == CoreValTypeKind::kV128 && !options_.simd) {
+    return invalid(offset,
+                   fmt::format("{}: `v128` needs the SIMD proposal, which is turned off", what));
+  }
+  if (type.kind != CoreValTypeKind::kRef || options_.reference_types) return {};
+  // Tables of `funcref` are WebAssembly 1.0.
+  bool funcref = type.nullable && !type.heap.is_index && !type.heap.shared &&
+                 type.heap.abstract == binary::CoreAbstractHeap::kFunc;
+  if (table_element && funcref) return {};
+  return invalid(offset, fmt::format("{}: reference types need the reference types proposal, "
+                                     "which is turned off",
+                                     what));
+}
+
+Result<void> Validator::check_core_proposals(engine::ValType type, std::string_view what,
+                                             bool table_element, size_t offset) {
+  if (type == engine::ValType::kV128 && !options_.simd) {
+    return invalid(offset,
+                   fmt::format("{}: `v128` needs the SIMD proposal, which is turned off", what));
+  }
+  bool reference = type == engine::ValType::kFuncRef || type == engine::ValType::kExternRef;
+  if (!reference || options_.reference_types) return {};
+  if (table_element && type == engine::ValType::kFuncRef) return {};
+  return invalid(offset, fmt::format("{}: reference types need the reference types proposal, "
+                                     "which is turned off",
+                                     what));
+}
+
 Result<void> Validator::core_module(const CoreModule& module) {
   size_t offset = module.offset;
   auto index = spaces().core_modules.size();
@@ -116,6 +146,40 @@ Result<void> Validator::core_module(const CoreModule& module) {
     std::string message = fmt::format("core module {}: {}", index, info.error().message());
     if (is_unsupported_module_error(info.error())) return unsupported(offset, message);
     return invalid(offset, message);
+  }
+  // The proposals turned off: the module's function types and the types of its imports and
+  // exports (instructions are the engine's to check).
+  if (!options_.simd || !options_.reference_types) {
+    auto check_func = [&](const engine::FuncType& func, const std::string& what) -> Result<void> {
+      for (const auto* list : {&func.params, &func.results}) {
+        for (engine::ValType t : *list) BERTH_TRY(check_core_proposals(t, what, false, offset));
+      }
+      return {};
+    };
+    for (size_t i = 0; i < info->types.size(); ++i) {
+      BERTH_TRY(check_func(info->types[i], fmt::format("core module {}: type {}", index, i)));
+    }
+    auto check_extern = [&](const engine::ExternType& type, const std::string& what) {
+      switch (type.kind) {
+        case engine::ExternKind::kFunc:
+        case engine::ExternKind::kTag:
+          return check_func(type.func, what);
+        case engine::ExternKind::kTable:
+          return check_core_proposals(type.table.element, what, true, offset);
+        case engine::ExternKind::kGlobal:
+          return check_core_proposals(type.global.type, what, false, offset);
+        case engine::ExternKind::kMemory:
+          break;
+      }
+      return Result<void>{};
+    };
+    for (const engine::ImportType& import : info->imports) {
+      BERTH_TRY(check_extern(import.type, fmt::format("core module {}: import `{}::{}`", index,
+                                                      import.module, import.name)));
+    }
+    for (const engine::ExportType& e : info->exports) {
+      BERTH_TRY(check_extern(e.type, fmt::format("core module {}: export `{}`", index, e.name)));
+    }
   }
   for (const engine::MemoryType& memory : info->memories) BERTH_TRY(check_memory(memory, offset));
   // Components name core imports by one string made of both parts, so two imports with the same
@@ -281,33 +345,41 @@ Result<void> Validator::core_instance_alias(const Alias& alias) {
 
 Result<void> Validator::core_type(const CoreTypeDef& def, std::vector<CoreTypeEntry>& space,
                                   bool in_module_type) {
-  return std::visit(Overloaded{
-                        [&](const binary::CoreRecGroup& group) -> Result<void> {
-                          for (const binary::CoreSubType& sub : group.types) {
-                            CoreTypeEntry entry = core_entry(sub);
-                            if (entry.kind == CoreTypeEntry::Kind::kUnsupported) {
-                              return unsupported(sub.offset,
-                                                 "GC types and typed function references are not "
-                                                 "supported");
-                            }
-                            space.push_back(std::move(entry));
-                          }
-                          return {};
-                        },
-                        [&](const CoreModuleType& module) -> Result<void> {
-                          if (in_module_type) {
-                            return invalid(def.offset,
-                                           "module types cannot define other module types");
-                          }
-                          BERTH_TRY_ASSIGN(auto info, module_type(module));
-                          CoreTypeEntry entry;
-                          entry.kind = CoreTypeEntry::Kind::kModule;
-                          entry.module = std::move(info);
-                          space.push_back(std::move(entry));
-                          return {};
-                        },
-                    },
-                    def.type);
+  return std::visit(
+      Overloaded{
+          [&](const binary::CoreRecGroup& group) -> Result<void> {
+            for (const binary::CoreSubType& sub : group.types) {
+              if (const auto* func = std::get_if<binary::CoreFuncType>(&sub.composite.type)) {
+                std::string what = fmt::format("core type {}", space.size());
+                for (const auto* list : {&func->params, &func->results}) {
+                  for (const CoreValType& t : *list) {
+                    BERTH_TRY(check_core_proposals(t, what, false, sub.offset));
+                  }
+                }
+              }
+              CoreTypeEntry entry = core_entry(sub);
+              if (entry.kind == CoreTypeEntry::Kind::kUnsupported) {
+                return unsupported(sub.offset,
+                                   "GC types and typed function references are not "
+                                   "supported");
+              }
+              space.push_back(std::move(entry));
+            }
+            return {};
+          },
+          [&](const CoreModuleType& module) -> Result<void> {
+            if (in_module_type) {
+              return invalid(def.offset, "module types cannot define other module types");
+            }
+            BERTH_TRY_ASSIGN(auto info, module_type(module));
+            CoreTypeEntry entry;
+            entry.kind = CoreTypeEntry::Kind::kModule;
+            entry.module = std::move(info);
+            space.push_back(std::move(entry));
+            return {};
+          },
+      },
+      def.type);
 }
 
 Result<engine::ExternType> Validator::core_extern_type(const CoreExternType& type,
@@ -338,6 +410,7 @@ Result<engine::ExternType> Validator::core_extern_type(const CoreExternType& typ
                         },
                         [&](const binary::CoreTableType& t) -> Result<engine::ExternType> {
                           out.kind = engine::ExternKind::kTable;
+                          BERTH_TRY(check_core_proposals(t.element, "table", true, offset));
                           BERTH_TRY_ASSIGN(out.table.element, core_val_type(t.element, offset));
                           if (out.table.element != engine::ValType::kFuncRef &&
                               out.table.element != engine::ValType::kExternRef) {
@@ -366,6 +439,7 @@ Result<engine::ExternType> Validator::core_extern_type(const CoreExternType& typ
                           if (g.shared)
                             return unsupported(offset, "shared globals are not supported");
                           out.kind = engine::ExternKind::kGlobal;
+                          BERTH_TRY(check_core_proposals(g.type, "global", false, offset));
                           BERTH_TRY_ASSIGN(out.global.type, core_val_type(g.type, offset));
                           out.global.is_mutable = g.is_mutable;
                           return out;

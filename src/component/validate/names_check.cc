@@ -140,7 +140,9 @@ Result<void> Validator::check_extern_name(const ExternName& name, ExternPosition
   const bool is_instance = entity.desc.kind == ExternKind::kInstance;
   if (suffix) {
     if (!enabled(Feature::kCanonicalInterfaceNames)) {
-      return unsupported(offset, "the `versionsuffix` attribute (🔗) is turned off");
+      return invalid(offset,
+                     "the `versionsuffix` attribute (🔗) needs the `canonical-interface-names` "
+                     "feature, which is turned off");
     }
     if (!is_instance) return invalid(offset, "only instances can have an `versionsuffix`");
     if (suffix->value.empty()) return invalid(offset, "version suffix cannot be empty");
@@ -150,7 +152,10 @@ Result<void> Validator::check_extern_name(const ExternName& name, ExternPosition
   }
   if (implements) {
     if (!enabled(Feature::kImplements)) {
-      return unsupported(offset, "the `implements` attribute (🏷️) is turned off");
+      return invalid(
+          offset,
+          "the `implements` attribute (🏷️) needs the `implements` feature, which is "
+          "turned off");
     }
     if (parsed->kind != ExternNameKind::kLabel) {
       return invalid(offset, fmt::format("name `{}` is not valid with `implements`", text));
@@ -169,7 +174,9 @@ Result<void> Validator::check_extern_name(const ExternName& name, ExternPosition
     if (!version) return at_offset(version.error(), offset, "");
   }
   if (external_id && !enabled(Feature::kImplements)) {
-    return unsupported(offset, "the `external-id` attribute (🏷️) is turned off");
+    return invalid(offset,
+                   "the `external-id` attribute (🏷️) needs the `implements` feature, which is "
+                   "turned off");
   }
   if (parsed->kind == ExternNameKind::kInterface) {
     auto version = check_version(parsed->interface, implements ? nullptr : suffix);

@@ -143,7 +143,9 @@ Result<TypeRef> Validator::defined_value(const DefValType& type, size_t offset) 
             node->kind = ValKind::kList;
             if (l.fixed_length) {
               if (!enabled(Feature::kFixedLengthLists)) {
-                return unsupported(offset, "fixed-length lists (🔧) are turned off");
+                return invalid(offset,
+                               "fixed-length lists (🔧) need the `fixed-length-lists` feature, "
+                               "which is turned off");
               }
               if (*l.fixed_length == 0) {
                 return invalid(offset, "Fixed-length lists must have more than zero elements");
@@ -239,7 +241,8 @@ Result<TypeRef> Validator::defined_value(const DefValType& type, size_t offset) 
 
 Result<FuncTypeRef> Validator::func_type(const binary::FuncType& type, size_t offset) {
   if (type.is_async && !enabled(Feature::kAsync)) {
-    return unsupported(offset, "async function types (🔀) are turned off");
+    return invalid(offset,
+                   "async function types (🔀) need the `async` feature, which is turned off");
   }
   auto func = std::make_shared<FuncType>();
   func->is_async = type.is_async;

@@ -27,6 +27,30 @@ Result<std::shared_ptr<const ValidatedComponent>> validate_component(
   return std::shared_ptr<const ValidatedComponent>(std::move(root));
 }
 
+Result<std::shared_ptr<const ValidatedComponent>> validate_component(
+    const binary::Component& component, std::span<const uint8_t> input) {
+  return validate_component(component, input, default_validate_options());
+}
+
+namespace {
+// The options of the innermost ScopedValidateOptions of this thread, if any.
+thread_local const ValidateOptions* scoped_defaults = nullptr;
+}  // namespace
+
+const ValidateOptions& default_validate_options() {
+  static const ValidateOptions defaults{};
+  return scoped_defaults ? *scoped_defaults : defaults;
+}
+
+ScopedValidateOptions::ScopedValidateOptions(const ValidateOptions& options)
+    : options_(options), previous_(scoped_defaults) {
+  scoped_defaults = &options_;
+}
+
+ScopedValidateOptions::~ScopedValidateOptions() {
+  scoped_defaults = previous_;
+}
+
 namespace validate {
 namespace {
 
@@ -86,9 +110,13 @@ Validator::Validator(std::span<const uint8_t> input, const ValidateOptions& opti
 
 Result<std::shared_ptr<ValidatedComponent>> Validator::validate(const Component& component) {
   BERTH_TRY(check_features(component));
-  return this->component(component);
+  BERTH_TRY_ASSIGN(std::shared_ptr<ValidatedComponent> root, this->component(component));
+  BERTH_TRY(check_turned_off_features(component));
+  return root;
 }
 
+// Features berth does not implement are refused before anything else. The ones it implements
+// but the options turn off are refused where they occur, with that item's offset.
 Result<void> Validator::check_features(const Component& component) {
   std::string missing;
   for (size_t i = 0; i < binary::kFeatureCount; ++i) {
@@ -97,15 +125,27 @@ Result<void> Validator::check_features(const Component& component) {
     // synchronously, as WASI 0.3 toolchains emit for synchronous components); the rest (async
     // options, streams, futures, built-ins) is refused where it occurs.
     if (feature == Feature::kAsync) continue;
-    if (component.features.has(feature) && !enabled(feature)) {
+    if (component.features.has(feature) && !kValidatorFeatures.has(feature)) {
       missing += fmt::format("{}{}", missing.empty() ? "" : ", ", binary::to_string(feature));
     }
   }
   if (missing.empty()) return {};
-  return unsupported(component.offset,
-                     fmt::format("the component uses features that berth does not support or "
-                                 "that are turned off: {}",
-                                 missing));
+  return unsupported(
+      component.offset,
+      fmt::format("the component uses features that berth does not support: {}", missing));
+}
+
+// A last check for uses of turned-off features that no item-level check caught.
+Result<void> Validator::check_turned_off_features(const Component& component) {
+  for (size_t i = 0; i < binary::kFeatureCount; ++i) {
+    auto feature = static_cast<Feature>(i);
+    if (component.features.has(feature) && kValidatorFeatures.has(feature) && !enabled(feature)) {
+      return invalid(component.offset,
+                     fmt::format("the component uses the `{}` feature, which is turned off",
+                                 binary::to_string(feature)));
+    }
+  }
+  return {};
 }
 
 Result<std::shared_ptr<ValidatedComponent>> Validator::component(const Component& component) {
@@ -531,12 +571,37 @@ bool Validator::func_named(const FuncType& func, const std::unordered_set<const 
 
 Result<void> Validator::import(const ExternName& name, const ExternType& type, size_t offset) {
   BERTH_TRY_ASSIGN(Entity entity, check_type_ref(type, name.name, offset));
+  const bool root_rules = root_embedder_rules_apply();
+  if (root_rules && entity.desc.kind == ExternKind::kComponent) {
+    return invalid(offset, fmt::format("import `{}` is a component: root-level component imports "
+                                       "are not supported",
+                                       name.name));
+  }
   BERTH_TRY(add_entity(entity, ExternPosition::kImport, name.name, offset));
   Scope& s = scope();
   BERTH_TRY(check_extern_name(name, ExternPosition::kImport, entity, s.imported_resource_names,
                               s.import_keys, s.import_names, offset));
   s.imports.push_back(NamedExtern{name.name, entity.desc});
+  if (root_rules) note_imported(entity.desc.kind, name.name);
   return {};
+}
+
+bool Validator::root_embedder_rules_apply() const {
+  return options_.root_embedder_rules && scopes_.size() == 1 &&
+         scopes_.back()->kind == ScopeKind::kComponent;
+}
+
+// The function or instance just added to its index space came from an import of the root
+// component: `origin` names that import (for a function of an imported instance, the instance
+// and the export).
+void Validator::note_imported(ExternKind kind, std::string origin) {
+  Scope& s = scope();
+  if (kind == ExternKind::kFunc) {
+    s.imported_funcs.emplace(static_cast<uint32_t>(spaces().funcs.size() - 1), std::move(origin));
+  } else if (kind == ExternKind::kInstance) {
+    s.imported_instances.emplace(static_cast<uint32_t>(spaces().instances.size() - 1),
+                                 std::move(origin));
+  }
 }
 
 Result<void> Validator::export_item(const Export& item) {
@@ -554,11 +619,37 @@ Result<void> Validator::export_item(const Export& item) {
     ascribed.module_definition = entity.module_definition;
     entity = std::move(ascribed);
   }
+  // The root embedder rules: the export must not hand a component, or a function the host
+  // itself provided, back to the host. An exported instance that was imported stays imported
+  // under its new index.
+  std::optional<std::string> imported;
+  const bool root_rules = root_embedder_rules_apply();
+  if (root_rules) {
+    if (entity.desc.kind == ExternKind::kComponent) {
+      return invalid(offset, fmt::format("export `{}` is a component: exporting a component from "
+                                         "the root component is not supported",
+                                         item.name.name));
+    }
+    const Scope& s = scope();
+    if (item.target.sort == Sort::kFunc) {
+      auto it = s.imported_funcs.find(item.target.index);
+      if (it != s.imported_funcs.end()) {
+        return invalid(offset, fmt::format("export `{}` is a reexport of function {}, imported as "
+                                           "`{}`: reexporting an imported function from the root "
+                                           "component is not supported",
+                                           item.name.name, item.target.index, it->second));
+      }
+    } else if (item.target.sort == Sort::kInstance) {
+      auto it = s.imported_instances.find(item.target.index);
+      if (it != s.imported_instances.end()) imported = it->second;
+    }
+  }
   BERTH_TRY(add_entity(entity, ExternPosition::kExport, item.name.name, offset));
   Scope& s = scope();
   BERTH_TRY(check_extern_name(item.name, ExternPosition::kExport, entity, s.exported_resource_names,
                               s.export_keys, s.export_names, offset));
   s.exports.push_back(NamedExtern{item.name.name, entity.desc});
+  if (imported) note_imported(entity.desc.kind, std::move(*imported));
   return {};
 }
 
@@ -720,7 +811,15 @@ Result<void> Validator::alias(const Alias& alias) {
       Entity entity;
       entity.desc = e->desc;
       if (e->desc.kind == ExternKind::kType) entity.referenced = entry_of(e->desc);
-      return add_entity(entity, std::nullopt, alias.name, offset);
+      BERTH_TRY(add_entity(entity, std::nullopt, alias.name, offset));
+      // A function or instance of an imported instance is itself provided by the host.
+      if (root_embedder_rules_apply()) {
+        auto imported = scope().imported_instances.find(alias.instance);
+        if (imported != scope().imported_instances.end()) {
+          note_imported(entity.desc.kind, fmt::format("{}#{}", imported->second, alias.name));
+        }
+      }
+      return {};
     }
     case AliasKind::kCoreInstanceExport:
       return core_instance_alias(alias);

@@ -1,11 +1,12 @@
 // Entry point of component validation: a decoded component (component/ir) in, a
 // ValidatedComponent (validated.h) or the first rule it breaks out.
 //
-// Errors: ErrorCode::kInvalid for a component that breaks a rule of the component model, with a
-// message that starts with the offset of the offending item ("offset 0x1a3: canon lift: ...");
-// ErrorCode::kUnsupported for a component that uses a feature berth does not implement (the
-// asynchronous component model, values and start functions, maps, 64-bit memories, GC types,
-// ...) or one turned off in ValidateOptions.
+// Errors: ErrorCode::kInvalid for a component that breaks a rule of the component model, or one
+// of the rules ValidateOptions adds (a gated feature or core proposal turned off, the root rules
+// of an embedder), with a message that starts with the offset of the offending item
+// ("offset 0x1a3: canon lift: ..."); ErrorCode::kUnsupported for a component that uses a feature
+// berth does not implement (the asynchronous component model, values and start functions, maps,
+// 64-bit memories, GC types, ...).
 #pragma once
 
 #include <cstdint>
@@ -30,16 +31,54 @@ inline constexpr binary::FeatureSet kValidatorFeatures =
         .add(binary::Feature::kCanonicalInterfaceNames);
 
 struct ValidateOptions {
-  // Gated features to accept; anything outside kValidatorFeatures is refused regardless.
+  // Gated features to accept; anything outside kValidatorFeatures is refused regardless (as
+  // kUnsupported). A feature of kValidatorFeatures left out here makes a component that uses it
+  // invalid.
   binary::FeatureSet features = kValidatorFeatures;
   // 🪺 several namespaces and projections in interface names (`a:b:c/d/e`).
   bool nested_names = false;
+  // Core proposals that core types and core modules may use (both are part of WebAssembly 2.0):
+  // `v128` needs simd; reference types as parameters, results or globals, and tables of other
+  // references than `funcref`, need reference_types.
+  bool simd = true;
+  bool reference_types = true;
+  // Rules that an embedder may put on the root component beyond the component model, because it
+  // cannot provide or receive such items (wasmtime enforces all three, and its test scripts
+  // expect them): no import of a component, no export of a component, and no function export
+  // that is one of the component's own function imports (directly, or as an export of an
+  // imported instance). Components breaking them are valid, so this is off by default.
+  bool root_embedder_rules = false;
 };
 
 // Validates `component`, which was decoded from `input` (the core modules are read from it).
 // The result refers to `component`, which must outlive it.
 Result<std::shared_ptr<const ValidatedComponent>> validate_component(
     const binary::Component& component, std::span<const uint8_t> input,
-    const ValidateOptions& options = {});
+    const ValidateOptions& options);
+
+// The same with default_validate_options(): what callers that take no options use, such as
+// load_component.
+Result<std::shared_ptr<const ValidatedComponent>> validate_component(
+    const binary::Component& component, std::span<const uint8_t> input);
+
+// ValidateOptions{}, unless a ScopedValidateOptions is alive on this thread: then the options of
+// the innermost one.
+const ValidateOptions& default_validate_options();
+
+// Replaces the default options of this thread while it lives, for code that validates through
+// an API without options (a test harness running a script with features turned on or off calls
+// load_component). Scopes nest; each must be destroyed on the thread that made it, innermost
+// first.
+class ScopedValidateOptions {
+ public:
+  explicit ScopedValidateOptions(const ValidateOptions& options);
+  ~ScopedValidateOptions();
+  ScopedValidateOptions(const ScopedValidateOptions&) = delete;
+  ScopedValidateOptions& operator=(const ScopedValidateOptions&) = delete;
+
+ private:
+  ValidateOptions options_;
+  const ValidateOptions* previous_;
+};
 
 }  // namespace berth::component

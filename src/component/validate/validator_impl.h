@@ -273,6 +273,11 @@ struct Scope {
   std::unordered_set<const void*> exported_types;
   ResourceNames imported_resource_names;
   ResourceNames exported_resource_names;
+
+  // With ValidateOptions::root_embedder_rules, at the root only: the function and instance
+  // indices whose items the host provides, with the import they come from.
+  std::unordered_map<uint32_t, std::string> imported_funcs;
+  std::unordered_map<uint32_t, std::string> imported_instances;
 };
 
 // Pops the scope pushed by its creator, also on early returns.
@@ -316,6 +321,9 @@ class Validator {
   Result<void> export_item(const Export& item);
   Result<std::shared_ptr<const ComponentType>> finish(Scope& scope, size_t offset);
   Result<void> check_features(const Component& component);
+  Result<void> check_turned_off_features(const Component& component);
+  bool root_embedder_rules_apply() const;
+  void note_imported(ExternKind kind, std::string origin);
   Result<Entity> check_type_ref(const ExternType& type, std::string_view name, size_t offset);
   Result<Entity> sort_entity(const SortIndex& target, size_t offset, bool new_type_identity);
   Result<void> add_entity(Entity& entity, std::optional<ExternPosition> position,
@@ -367,6 +375,11 @@ class Validator {
                                               const std::vector<CoreTypeEntry>& space,
                                               size_t offset);
   Result<engine::ValType> core_val_type(const CoreValType& type, size_t offset);
+  // ValidateOptions::simd and reference_types: `what` says where the type occurs.
+  Result<void> check_core_proposals(const CoreValType& type, std::string_view what,
+                                    bool table_element, size_t offset);
+  Result<void> check_core_proposals(engine::ValType type, std::string_view what, bool table_element,
+                                    size_t offset);
   Result<void> core_instance_alias(const Alias& alias);
 
   // canon_check.cc
