@@ -3,23 +3,32 @@
 // results back with every rule checked.
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "berth/component/component.h"
+#include "berth/component/native.h"
 #include "loaded_bundle.h"
-#include "native_layout.h"
-#include "native_marshal.h"
 #include "support/utf8.h"
 
 namespace berth::bundle {
 namespace {
 
+using component::NativeArena;
+using component::NativeType;
+using component::NativeTypeRef;
 using component::Val;
 using component::ValKind;
 
+static_assert(sizeof(berth_str) == sizeof(component::NativeStr) &&
+              offsetof(berth_str, len) == offsetof(component::NativeStr, len));
+static_assert(sizeof(berth_list) == sizeof(component::NativeList) &&
+              offsetof(berth_list, len) == offsetof(component::NativeList, len));
+static_assert(sizeof(berth_rep) == sizeof(component::NativeRep));
+
 // berth_call::berth_private: what the host API functions reach.
 struct CallState {
-  CallArena* arena = nullptr;
+  NativeArena* arena = nullptr;
   std::optional<std::string> trap;
 };
 
@@ -88,7 +97,8 @@ struct RepTable {
 
 // The state of one bundle instance, shared by the provider instance, its host functions and
 // (weakly) the destructors of its resource types.
-class InstanceState final : public HandleMap, public std::enable_shared_from_this<InstanceState> {
+class InstanceState final : public component::NativeHandles,
+                            public std::enable_shared_from_this<InstanceState> {
  public:
   InstanceState(std::shared_ptr<const LoadedBundle> bundle, void* instance)
       : bundle_(std::move(bundle)), instance_(instance) {}
@@ -133,32 +143,28 @@ class InstanceState final : public HandleMap, public std::enable_shared_from_thi
     if (rep && table.resource->destroy) table.resource->destroy(instance_, *rep);
   }
 
-  // HandleMap: reps of the bundle's own resources go through the tables; others pass through.
-  Result<uintptr_t> to_native(const NativeType& type, const Val& value) override {
-    if (!value.handle) return Error(ErrorCode::kInternal, "a handle value without a handle");
-    auto it = tables_.find(value.handle->type.get());
-    if (it == tables_.end()) return uintptr_t{value.handle->rep};
+  // NativeHandles: reps of the bundle's own resources go through the tables; others pass
+  // through.
+  Result<uintptr_t> to_native(const NativeType& type, const component::ResourceType& resource,
+                              uint32_t rep) override {
+    auto it = tables_.find(&resource);
+    if (it == tables_.end()) return uintptr_t{rep};
     RepTable& table = *it->second;
-    std::optional<uintptr_t> rep =
-        type.kind == ValKind::kOwn ? table.take(value.handle->rep) : table.get(value.handle->rep);
-    if (!rep) {
-      return Error(ErrorCode::kTrap, fmt::format("handle of {} with rep {} is not live",
-                                                 table.type->name, value.handle->rep));
+    std::optional<uintptr_t> native = type.kind == ValKind::kOwn ? table.take(rep) : table.get(rep);
+    if (!native) {
+      return Error(ErrorCode::kTrap,
+                   fmt::format("handle of {} with rep {} is not live", table.type->name, rep));
     }
-    return *rep;
+    return *native;
   }
 
-  Result<Val> from_native(const NativeType& type, uintptr_t rep) override {
+  Result<uint32_t> from_native(const NativeType& type, uintptr_t rep) override {
     auto it = tables_.find(type.resource.get());
     if (it == tables_.end()) return pass_through_.from_native(type, rep);
     RepTable& table = *it->second;
     uint32_t id = table.add(rep);
-    created_.emplace_back(&table, id);
-    Val v;
-    v.kind = ValKind::kOwn;
-    v.handle = std::make_shared<component::ResourceHandle>(
-        component::ResourceHandle{.type = table.type, .rep = id});
-    return v;
+    if (tracking_created_) created_.emplace_back(&table, id);
+    return id;
   }
 
   struct Plan {
@@ -168,15 +174,14 @@ class InstanceState final : public HandleMap, public std::enable_shared_from_thi
     NativeTypeRef result;
   };
 
+  // The dynamic form: Vals into the parameter struct, the result back into a Val.
   Result<std::optional<Val>> call(const Plan& plan, std::span<const Val> args) {
     if (args.size() != plan.params->members.size()) {
       return Error(ErrorCode::kInternal,
                    fmt::format("{}: called with {} arguments, expected {}", plan.label, args.size(),
                                plan.params->members.size()));
     }
-    CallArena arena;
-    CallState state{.arena = &arena};
-    berth_call call{.host = &kHostApi, .instance = instance_, .berth_private = &state};
+    NativeArena arena;
     uint8_t* params = nullptr;
     if (!args.empty()) {
       params = static_cast<uint8_t*>(arena.alloc(plan.params->size, plan.params->align));
@@ -192,7 +197,28 @@ class InstanceState final : public HandleMap, public std::enable_shared_from_thi
       result = static_cast<uint8_t*>(arena.alloc(plan.result->size, plan.result->align));
       if (result == nullptr) return Error(ErrorCode::kLimit, plan.label + ": result too large");
     }
+    BERTH_TRY(invoke(plan, params, result, arena));
+    if (!plan.result) return std::optional<Val>();
+    created_.clear();
+    tracking_created_ = true;
+    auto value = read_native(*plan.result, result, arena, *this, "result");
+    tracking_created_ = false;
+    if (!value) {
+      // The handles made for the result will never reach the guest: destroy them.
+      for (auto [table, id] : created_) drop(*table, id);
+      created_.clear();
+      return Error(ErrorCode::kTrap, fmt::format("{} returned an invalid value: {}", plan.label,
+                                                 value.error().message()));
+    }
+    created_.clear();
+    return std::optional<Val>(std::move(*value));
+  }
 
+  // Calls the library's implementation and turns its status into a result.
+  Result<void> invoke(const Plan& plan, const uint8_t* params, uint8_t* result,
+                      NativeArena& arena) {
+    CallState state{.arena = &arena};
+    berth_call call{.host = &kHostApi, .instance = instance_, .berth_private = &state};
     int status = BERTH_OK;
     try {
       status = plan.function->impl(&call, params, result);
@@ -216,18 +242,7 @@ class InstanceState final : public HandleMap, public std::enable_shared_from_thi
                                                  "arena's limit",
                                                  plan.label));
     }
-    if (!plan.result) return std::optional<Val>();
-    created_.clear();
-    auto value = read_native(*plan.result, result, arena, *this, "result");
-    if (!value) {
-      // The handles made for the result will never reach the guest: destroy them.
-      for (auto [table, id] : created_) drop(*table, id);
-      created_.clear();
-      return Error(ErrorCode::kTrap, fmt::format("{} returned an invalid value: {}", plan.label,
-                                                 value.error().message()));
-    }
-    created_.clear();
-    return std::optional<Val>(std::move(*value));
+    return {};
   }
 
   const LoadedBundle& bundle() const { return *bundle_; }
@@ -237,8 +252,10 @@ class InstanceState final : public HandleMap, public std::enable_shared_from_thi
   void* instance_;
   std::map<const component::ResourceType*, std::unique_ptr<RepTable>> tables_;
   std::map<std::string, RepTable*, std::less<>> by_name_;
+  // Handles made for a dynamic call's result, destroyed again if the result turns out invalid.
   std::vector<std::pair<RepTable*, uint32_t>> created_;
-  PassThroughHandles pass_through_;
+  bool tracking_created_ = false;
+  component::PassThroughHandles pass_through_;
 };
 
 class BundleInstance final : public host::ProviderInstance {
@@ -260,16 +277,26 @@ class BundleInstance final : public host::ProviderInstance {
       return Error(ErrorCode::kLink,
                    fmt::format("{}: the library does not implement it", plan->label));
     }
-    auto params = native_params_layout(type);
+    auto params = component::native_params_layout(type);
     if (!params) return std::move(params.error().prepend(plan->label));
     plan->params = std::move(*params);
     if (type.result) {
-      auto result = native_layout(type.result);
+      auto result = component::native_layout(type.result);
       if (!result) return std::move(result.error().prepend(plan->label));
       plan->result = std::move(*result);
     }
+    auto native = std::make_shared<component::NativeFunction>();
+    native->name = plan->label;
+    native->params = plan->params;
+    native->result = plan->result;
+    native->handles = state_;
+    native->call = [state = state_.get(), plan](const uint8_t* params, uint8_t* result,
+                                                NativeArena& arena) {
+      return state->invoke(*plan, params, result, arena);
+    };
     return component::HostFunction(
-        [state = state_, plan](std::span<const Val> args) { return state->call(*plan, args); });
+        [state = state_, plan](std::span<const Val> args) { return state->call(*plan, args); },
+        std::move(native));
   }
 
  private:
@@ -304,7 +331,7 @@ Result<std::shared_ptr<host::ProviderInstance>> LoadedBundle::create_instance() 
     std::vector<berth_config_entry> entries;
     entries.reserve(config_.size());
     for (const auto& [key, value] : config_) entries.push_back({key.c_str(), value.c_str()});
-    CallArena arena;
+    NativeArena arena;
     CallState state{.arena = &arena};
     berth_call call{.host = &kHostApi, .instance = nullptr, .berth_private = &state};
     int status = BERTH_OK;

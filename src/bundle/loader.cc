@@ -5,11 +5,11 @@
 
 #include <set>
 
+#include "berth/component/native.h"
 #include "berth/wit/component_bridge.h"
 #include "berth/wit/resolve.h"
 #include "berth/wit/semver.h"
 #include "loaded_bundle.h"
-#include "native_layout.h"
 
 namespace berth::bundle {
 namespace fs = std::filesystem;
@@ -119,7 +119,7 @@ std::vector<std::string> descriptor_differences(const LoadedBundle& bundle) {
                                   type.error().message()));
         continue;
       }
-      std::string expected = native_signature(*type);
+      std::string expected = component::native_signature(*type);
       std::string actual = text_or(fn.signature, "(none)");
       if (expected != actual) {
         out.push_back(
@@ -132,7 +132,7 @@ std::vector<std::string> descriptor_differences(const LoadedBundle& bundle) {
         out.push_back(fmt::format("{}: function '{}' has no implementation (impl is NULL)",
                                   provided.name, function.name));
       }
-      auto params = native_params_layout(*type);
+      auto params = component::native_params_layout(*type);
       if (!params) {
         out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
                                   params.error().message()));
@@ -140,7 +140,7 @@ std::vector<std::string> descriptor_differences(const LoadedBundle& bundle) {
       }
       uint32_t result_size = 0;
       if (type->result) {
-        auto result = native_layout(type->result);
+        auto result = component::native_layout(type->result);
         if (!result) {
           out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
                                     result.error().message()));

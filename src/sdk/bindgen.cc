@@ -6,10 +6,10 @@
 
 #include <set>
 
+#include "berth/component/native.h"
 #include "berth/host/provider.h"
 #include "berth/sdk/bindgen.h"
 #include "berth/wit/component_bridge.h"
-#include "bundle/native_layout.h"
 #include "sdk/c_names.h"
 #include "sdk/generators.h"
 
@@ -313,7 +313,7 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
       BERTH_TRY_ASSIGN(binding.result, types.c_type(*f.result));
     }
     BERTH_TRY_ASSIGN(component::FuncType type, wit::function_type(resolve, f));
-    binding.signature = bundle::native_signature(type);
+    binding.signature = component::native_signature(type);
     out.functions.push_back(std::move(binding));
   }
   return out;

@@ -116,6 +116,65 @@ TEST_F(EndToEndTest, BundleResourcesAreConstructedBorrowedDroppedAndReturned) {
   EXPECT_EQ(call(*linked, "destroyed").u, 3u);
 }
 
+// A guest calls the bundle through `canon lower`, which takes the native path (no Vals): every
+// kind of value goes from guest memory into the bundle's structs and back.
+TEST_F(EndToEndTest, GuestCallsTakeTheNativePathForEveryKindOfValue) {
+  BundleOptions options{.bundle_dirs = {types_bundle()}};
+  auto linked = instantiate(options, "bundle_types_user");
+  auto echo = [&](std::string_view name, const Val& value) {
+    Val back = call(*linked, name, {value});
+    EXPECT_TRUE(component::vals_equal(back, value)) << name;
+  };
+  echo("echo-s8", Val::s8(-5));
+  echo("echo-u64", Val::u64(1ull << 63));
+  echo("echo-f32", Val::float32(3.25f));
+  echo("echo-char", Val::character(U'ß'));
+  echo("echo-color", Val::enumeration(2));
+  echo("echo-perms", Val::flags({0b101}));
+  echo("echo-string", Val::string("a string, borrowed from guest memory and returned"));
+  echo("echo-string", Val::string(""));
+  echo("echo-list-u8", Val::list({Val::u8(1), Val::u8(2), Val::u8(255)}));
+  echo("echo-list-string", Val::list({Val::string("x"), Val::string(""), Val::string("yz")}));
+  echo("echo-list-point", Val::list({Val::record({Val::s32(1), Val::s32(-2)}),
+                                     Val::record({Val::s32(3), Val::s32(4)})}));
+  echo("echo-mixed",
+       Val::record({Val::boolean(true), Val::u8(9), Val::string("name"), Val::float64(0.5),
+                    Val::list({Val::string("t"), Val::string("u")}), Val::character(U'z')}));
+  echo("echo-shape", Val::variant(0, std::nullopt));
+  echo("echo-shape", Val::variant(1, Val::float32(1.5f)));
+  echo("echo-shape", Val::variant(2, Val::string("label")));
+  echo("echo-shape", Val::variant(3, Val::tuple({Val::u8(7), Val::u64(1ull << 50)})));
+  echo("echo-option", Val::none());
+  echo("echo-option", Val::some(Val::none()));
+  echo("echo-option", Val::some(Val::some(Val::u32(5))));
+  echo("echo-result", Val::ok(Val::string("ok")));
+  echo("echo-result", Val::err(Val::u16(500)));
+  // UTF-16 in the guest: transcoded into the call's arena on the way in and back on the way out.
+  echo("copy-string-utf16", Val::string("ünïcödé, ☃"));
+  Val many =
+      call(*linked, "many-args", {Val::u8(1), Val::string("b"), Val::u64(3), Val::float32(4.0f)});
+  EXPECT_TRUE(component::vals_equal(
+      many, Val::tuple({Val::u8(1), Val::string("b"), Val::u64(3), Val::float32(4.0f)})));
+}
+
+TEST_F(EndToEndTest, InvalidNativeResultsTrapTheGuest) {
+  BundleOptions options{.bundle_dirs = {types_bundle()}};
+  auto linked = instantiate(options, "bundle_types_user");
+  auto trap_of = [&](std::string_view name) {
+    auto& instance = linked->component();
+    auto func = expect_ok(instance.find_function(name));
+    auto result = instance.call(*func, {});
+    EXPECT_FALSE(result) << name;
+    return result ? std::string() : result.error().message();
+  };
+  EXPECT_THAT(trap_of("bad-utf8"),
+              HasSubstr("test:types/bad@0.1.0#bad-utf8 returned an invalid value: result: the "
+                        "string is not valid UTF-8"));
+  linked = instantiate(options, "bundle_types_user");
+  EXPECT_THAT(trap_of("bad-enum"),
+              HasSubstr("test:types/bad@0.1.0#bad-enum returned an invalid value: result: enum "));
+}
+
 TEST_F(EndToEndTest, ComponentImportTypeDiffers) {
   host::Linker linker;
   expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle()}}));

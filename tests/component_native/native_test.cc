@@ -10,19 +10,13 @@
 
 #include "berth/bundle.h"
 #include "berth/component/component.h"
+#include "berth/component/native.h"
 #include "common/test_support.h"
-#include "native_layout.h"
-#include "native_marshal.h"
 
-namespace berth::bundle {
+namespace berth::component {
 namespace {
 
 using berth::testing::expect_ok;
-using component::Field;
-using component::Type;
-using component::TypeRef;
-using component::Val;
-using component::ValKind;
 using ::testing::HasSubstr;
 
 TypeRef prim(ValKind kind) {
@@ -101,7 +95,7 @@ TEST(NativeLayout, ScalarsMatchC) {
   EXPECT_EQ(layout(prim(ValKind::kString))->align, alignof(berth_str));
   EXPECT_EQ(layout(Type::list(prim(ValKind::kU8)))->size, sizeof(berth_list));
   EXPECT_EQ(layout(Type::enumeration({"a", "b"}))->size, sizeof(uint32_t));
-  auto resource = component::make_host_resource_type("r");
+  auto resource = make_host_resource_type("r");
   EXPECT_EQ(layout(Type::own(resource))->size, sizeof(berth_rep));
   EXPECT_EQ(layout(Type::borrow(resource))->align, alignof(berth_rep));
 }
@@ -147,7 +141,7 @@ TEST(NativeLayout, FlagsAreWords) {
 }
 
 TEST(NativeLayout, ParamsAreARecordOfThem) {
-  component::FuncType f;
+  FuncType f;
   f.params = {{"a", prim(ValKind::kU8)},
               {"b", prim(ValKind::kString)},
               {"c", prim(ValKind::kU64)},
@@ -161,17 +155,17 @@ TEST(NativeLayout, ParamsAreARecordOfThem) {
   NativeTypeRef t = expect_ok(native_params_layout(f));
   EXPECT_EQ(t->size, sizeof(CParams));
   EXPECT_EQ(t->members[3].offset, offsetof(CParams, d));
-  EXPECT_EQ(expect_ok(native_params_layout(component::FuncType{}))->size, 0u);
+  EXPECT_EQ(expect_ok(native_params_layout(FuncType{}))->size, 0u);
 }
 
 TEST(NativeLayout, Signatures) {
-  auto bucket = component::make_host_resource_type("wasi:keyvalue/store@0.2.0-draft#bucket");
-  component::FuncType f;
+  auto bucket = make_host_resource_type("wasi:keyvalue/store@0.2.0-draft#bucket");
+  FuncType f;
   f.params = {{"self", Type::borrow(bucket)}, {"key", prim(ValKind::kString)}};
   f.result = Type::result(Type::option(Type::list(prim(ValKind::kU8))), Type::own(bucket));
   EXPECT_EQ(native_signature(f),
             "func(self: borrow<bucket>, key: string) -> result<option<list<u8>>, own<bucket>>");
-  component::FuncType g;
+  FuncType g;
   g.params = {{"v", mixed_type()}};
   EXPECT_EQ(native_signature(g),
             "func(v: record { flag: bool, small: u8, name: string, ratio: f64, tags: "
@@ -183,19 +177,19 @@ TEST(NativeLayout, AsyncTypesAreRefused) {
   auto refused = native_layout(t);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), ErrorCode::kUnsupported);
-  EXPECT_THAT(refused.error().message(), HasSubstr("cannot cross the native bundle ABI"));
+  EXPECT_THAT(refused.error().message(), HasSubstr("have no native layout"));
 }
 
 // Writes `value` as `type`, reads it back and compares.
 void round_trip(const TypeRef& type, const Val& value) {
   NativeTypeRef t = layout(type);
-  CallArena arena;
+  NativeArena arena;
   PassThroughHandles handles;
   auto* buffer = static_cast<uint8_t*>(arena.alloc(t->size, t->align));
   ASSERT_NE(buffer, nullptr);
   expect_ok(write_native(*t, value, buffer, arena, handles));
   Val back = expect_ok(read_native(*t, buffer, arena, handles, "value"));
-  EXPECT_TRUE(component::vals_equal(value, back)) << component::to_string(*type);
+  EXPECT_TRUE(vals_equal(value, back)) << to_string(*type);
 }
 
 TEST(NativeMarshal, ScalarsRoundTrip) {
@@ -250,17 +244,16 @@ TEST(NativeMarshal, CompoundsRoundTrip) {
 }
 
 TEST(NativeMarshal, HandlesRoundTrip) {
-  auto resource = component::make_host_resource_type("r");
+  auto resource = make_host_resource_type("r");
   Val own;
   own.kind = ValKind::kOwn;
-  own.handle = std::make_shared<component::ResourceHandle>(
-      component::ResourceHandle{.type = resource, .rep = 77});
+  own.handle = std::make_shared<ResourceHandle>(ResourceHandle{.type = resource, .rep = 77});
   round_trip(Type::own(resource), own);
 }
 
 TEST(NativeMarshal, StringArgumentsAreBorrowedViews) {
   NativeTypeRef t = layout(prim(ValKind::kString));
-  CallArena arena;
+  NativeArena arena;
   PassThroughHandles handles;
   Val s = Val::string("borrowed");
   berth_str out{};
@@ -273,9 +266,9 @@ TEST(NativeMarshal, StringArgumentsAreBorrowedViews) {
 
 // Reads bytes a bundle might have written, expecting the error `message`.
 void expect_rejected(const TypeRef& type, const void* bytes, std::string_view message,
-                     CallArena* arena = nullptr) {
+                     NativeArena* arena = nullptr) {
   NativeTypeRef t = layout(type);
-  CallArena own_arena;
+  NativeArena own_arena;
   PassThroughHandles handles;
   auto read = read_native(*t, static_cast<const uint8_t*>(bytes), arena ? *arena : own_arena,
                           handles, "result");
@@ -306,7 +299,7 @@ TEST(NativeMarshal, ReadingChecksEveryRule) {
   shape.tag = 4;
   expect_rejected(shape_type(), &shape, "result: variant tag 4 is out of range (expected 0 to 3)");
 
-  CallArena arena;
+  NativeArena arena;
   char* text = static_cast<char*>(arena.alloc(3, 1));
   std::memcpy(text, "a\xff", 2);
   berth_str bad_utf8{text, 2};
@@ -335,7 +328,7 @@ TEST(NativeMarshal, ReadingChecksEveryRule) {
 TEST(NativeMarshal, ErrorsNameWhereInTheValue) {
   // record { tags: list<string> } whose second tag is not UTF-8.
   auto type = Type::record({{"tags", Type::list(prim(ValKind::kString))}});
-  CallArena arena;
+  NativeArena arena;
   auto* strings = static_cast<berth_str*>(arena.alloc(2 * sizeof(berth_str), alignof(berth_str)));
   char* text = static_cast<char*>(arena.alloc(2, 1));
   std::memcpy(text, "o\xc0", 2);
@@ -345,8 +338,8 @@ TEST(NativeMarshal, ErrorsNameWhereInTheValue) {
   expect_rejected(type, &record, "result.tags[1]: the string is not valid UTF-8", &arena);
 }
 
-TEST(CallArena, AllocatesAlignedZeroedMemoryUpToItsLimit) {
-  CallArena arena(4096);
+TEST(NativeArena, AllocatesAlignedZeroedMemoryUpToItsLimit) {
+  NativeArena arena(4096);
   auto* a = static_cast<uint8_t*>(arena.alloc(3, 1));
   auto* b = static_cast<uint8_t*>(arena.alloc(8, 8));
   ASSERT_NE(a, nullptr);
@@ -361,4 +354,4 @@ TEST(CallArena, AllocatesAlignedZeroedMemoryUpToItsLimit) {
 }
 
 }  // namespace
-}  // namespace berth::bundle
+}  // namespace berth::component

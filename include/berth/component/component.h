@@ -8,8 +8,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "berth/component/native.h"
 #include "berth/component/types.h"
 #include "berth/component/val.h"
 #include "berth/engine/engine.h"
@@ -33,7 +35,28 @@ Result<std::shared_ptr<const Component>> load_component(engine::Engine& engine,
 
 // A function the host provides. `args` match the import's parameter types; the returned value
 // must match its result type (or be nullopt when it has none). An error traps the caller.
-using HostFunction = std::function<Result<std::optional<Val>>(std::span<const Val> args)>;
+using DynamicHostFunction = std::function<Result<std::optional<Val>>(std::span<const Val> args)>;
+
+// A host function: always callable with Vals, and optionally also in native form, which guests
+// calling it through `canon lower` then use instead (no Val is built on that path).
+class HostFunction {
+ public:
+  HostFunction() = default;
+  template <typename F>
+  requires std::is_invocable_r_v<Result<std::optional<Val>>, F&, std::span<const Val>> HostFunction(
+      F dynamic)
+      : dynamic_(std::move(dynamic)) {}
+  HostFunction(DynamicHostFunction dynamic, std::shared_ptr<const NativeFunction> native)
+      : dynamic_(std::move(dynamic)), native_(std::move(native)) {}
+
+  Result<std::optional<Val>> operator()(std::span<const Val> args) const { return dynamic_(args); }
+  explicit operator bool() const { return static_cast<bool>(dynamic_); }
+  const NativeFunction* native() const { return native_.get(); }
+
+ private:
+  DynamicHostFunction dynamic_;
+  std::shared_ptr<const NativeFunction> native_;
+};
 
 // A new resource type defined by the host, e.g. "wasi:io/streams#input-stream". `destructor`
 // (optional) runs when a guest drops an owning handle of it.

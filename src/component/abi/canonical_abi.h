@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "berth/component/native.h"
 #include "berth/component/types.h"
 #include "berth/component/val.h"
 #include "berth/engine/types.h"
@@ -93,6 +94,24 @@ Result<void> lower_results(LiftLowerContext& cx, const FuncLayout& func,
 // Runs the post-return function (if the options have one) on the callee's core results, with
 // the instance marked as not leavable.
 Result<void> call_post_return(LiftLowerContext& cx, std::span<const engine::Value> flat_results);
+
+// --- Host functions in native form (berth/component/native.h) ---
+// The same passing as lift_params / lower_results, with native structs instead of Vals.
+
+// Lifts the guest's core arguments of an import call into the parameter struct at `dst`
+// (params.size zeroed bytes). UTF-8 strings and lists of integers become views into linear
+// memory, registered with `arena`; other strings and lists are built in the arena.
+Result<void> lift_params_native(LiftLowerContext& cx, const FuncLayout& func,
+                                const NativeType& params, std::span<const engine::Value> flat_args,
+                                uint8_t* dst, NativeArena& arena, NativeHandles& handles);
+// Lowers the native result at `src`, which check_native must have accepted, for the guest.
+// [lent_base, lent_base + lent_size) is the linear memory as it was during the call: views into
+// it are read from where those bytes are after realloc has run.
+Result<void> lower_results_native(LiftLowerContext& cx, const FuncLayout& func,
+                                  const NativeType* result, const uint8_t* src,
+                                  NativeHandles& handles, const uint8_t* lent_base,
+                                  uint64_t lent_size, std::span<const engine::Value> flat_args,
+                                  std::span<engine::Value> flat_results);
 
 // --- Strings ---
 

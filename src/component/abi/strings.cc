@@ -434,6 +434,19 @@ Result<Stored> store_source(LiftLowerContext& cx, const SourceString& s) {
 
 }  // namespace
 
+Result<std::string_view> view_string_from_range(LiftLowerContext& cx, uint32_t ptr,
+                                                uint32_t tagged_code_units,
+                                                std::string& transcoded) {
+  BERTH_TRY_ASSIGN(StringRange range, check_string_range(cx, ptr, tagged_code_units));
+  const uint8_t* data = cx.memory_data() + ptr;
+  if (range.kind == StringRange::Kind::kUtf8) {
+    if (!is_valid_utf8(data, range.byte_length)) return trap("invalid UTF-8 in string");
+    return std::string_view(reinterpret_cast<const char*>(data), range.byte_length);
+  }
+  BERTH_TRY_ASSIGN(transcoded, load_string_from_range(cx, ptr, tagged_code_units));
+  return std::string_view(transcoded);
+}
+
 Result<std::string> load_string_from_range(LiftLowerContext& cx, uint32_t ptr,
                                            uint32_t tagged_code_units) {
   BERTH_TRY_ASSIGN(StringRange range, check_string_range(cx, ptr, tagged_code_units));

@@ -19,6 +19,13 @@ namespace berth::component::abi {
 Result<std::string> load_string_from_range(LiftLowerContext& cx, uint32_t ptr,
                                            uint32_t tagged_code_units);
 
+// The same string without a copy when the encoding is UTF-8: a view into linear memory, valid
+// until guest code runs again. Other encodings are transcoded into `transcoded`, which the view
+// then points to.
+Result<std::string_view> view_string_from_range(LiftLowerContext& cx, uint32_t ptr,
+                                                uint32_t tagged_code_units,
+                                                std::string& transcoded);
+
 // Stores a UTF-8 string (the encoding of Val::str) and returns (ptr, tagged code units).
 // Fails with kInvalid if `utf8` is not valid UTF-8.
 Result<std::pair<uint32_t, uint32_t>> store_string_into_range(LiftLowerContext& cx,

@@ -1,13 +1,11 @@
-#include "native_layout.h"
+#include "berth/component/native.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace berth::bundle {
+namespace berth::component {
 namespace {
-
-using component::ValKind;
 
 uint32_t align_up(uint32_t value, uint32_t align) {
   return (value + align - 1) / align * align;
@@ -51,14 +49,29 @@ void lay_out_tagged(NativeType& t, uint32_t tag_size) {
   t.size = align_up(t.payload_offset + payload_size, t.align);
 }
 
-Result<NativeTypeRef> optional_layout(const component::TypeRef& type) {
+bool is_number(ValKind kind) {
+  return packed_number_size(kind) != 0;
+}
+
+// NativeType::checked for a layout whose members are already laid out.
+bool members_checked(const NativeType& t) {
+  if (is_number(t.kind)) return false;
+  if (t.kind == ValKind::kRecord || t.kind == ValKind::kTuple) {
+    return std::any_of(t.members.begin(), t.members.end(),
+                       [](const NativeType::Member& m) { return m.type->checked; });
+  }
+  if (t.kind == ValKind::kList && t.fixed_length) return t.element->checked;
+  return true;
+}
+
+Result<NativeTypeRef> optional_layout(const TypeRef& type) {
   if (!type) return NativeTypeRef();
   return native_layout(type);
 }
 
 }  // namespace
 
-Result<NativeTypeRef> native_layout(const component::TypeRef& type) {
+Result<NativeTypeRef> native_layout(const TypeRef& type) {
   std::shared_ptr<NativeType> t;
   switch (type->kind) {
     case ValKind::kBool:
@@ -123,7 +136,7 @@ Result<NativeTypeRef> native_layout(const component::TypeRef& type) {
     case ValKind::kTuple: {
       t = std::make_shared<NativeType>();
       t->kind = type->kind;
-      for (const component::Field& field : type->fields) {
+      for (const Field& field : type->fields) {
         BERTH_TRY_ASSIGN(NativeTypeRef member, native_layout(field.type));
         t->members.push_back({field.name, std::move(member), 0});
       }
@@ -133,7 +146,7 @@ Result<NativeTypeRef> native_layout(const component::TypeRef& type) {
     case ValKind::kVariant: {
       t = std::make_shared<NativeType>();
       t->kind = type->kind;
-      for (const component::Field& field : type->fields) {
+      for (const Field& field : type->fields) {
         BERTH_TRY_ASSIGN(NativeTypeRef member, optional_layout(field.type));
         t->members.push_back({field.name, std::move(member), 0});
       }
@@ -164,26 +177,27 @@ Result<NativeTypeRef> native_layout(const component::TypeRef& type) {
     }
     default:
       return Error(ErrorCode::kUnsupported,
-                   fmt::format("{} values cannot cross the native bundle ABI (version 1)",
-                               to_string(*type)));
+                   fmt::format("{} values have no native layout", to_string(*type)));
   }
   t->type = type;
+  t->checked = members_checked(*t);
   return NativeTypeRef(std::move(t));
 }
 
-Result<NativeTypeRef> native_params_layout(const component::FuncType& type) {
+Result<NativeTypeRef> native_params_layout(const FuncType& type) {
   auto t = std::make_shared<NativeType>();
   t->kind = ValKind::kRecord;
-  for (const component::Field& param : type.params) {
+  for (const Field& param : type.params) {
     BERTH_TRY_ASSIGN(NativeTypeRef member, native_layout(param.type));
     t->members.push_back({param.name, std::move(member), 0});
   }
   lay_out_struct(*t);
+  t->checked = members_checked(*t);
   return NativeTypeRef(std::move(t));
 }
 
-std::string native_signature(const component::FuncType& type) {
-  return type.to_string(component::ResourceSpelling::kShort);
+std::string native_signature(const FuncType& type) {
+  return type.to_string(ResourceSpelling::kShort);
 }
 
-}  // namespace berth::bundle
+}  // namespace berth::component

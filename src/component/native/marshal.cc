@@ -1,38 +1,32 @@
-#include "native_marshal.h"
+#include "berth/component/native.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
-#include "berth/bundle.h"
 #include "support/utf8.h"
 
-namespace berth::bundle {
-
-using component::Val;
-using component::ValKind;
-
-static_assert(sizeof(berth_str) == kNativeViewSize && sizeof(berth_list) == kNativeViewSize);
-static_assert(sizeof(berth_rep) == kNativePointerSize);
+namespace berth::component {
 
 // ---------------------------------------------------------------------------------------------
-// CallArena
+// NativeArena
 
-void* CallArena::alloc(size_t size, size_t align) {
+void* NativeArena::alloc(size_t size, size_t align) {
   if (align == 0 || align > 16 || (align & (align - 1)) != 0) return nullptr;
   if (size > limit_) {
     exhausted_ = true;
     return nullptr;
   }
-  if (!blocks_.empty()) {
-    Block& last = blocks_.back();
-    size_t start = (used_ + align - 1) & ~(align - 1);
-    if (start <= last.size && size <= last.size - start) {
-      used_ = start + size;
-      return last.data.get() + start;
-    }
+  size_t start = (used_ + align - 1) & ~(align - 1);
+  if (start <= current_size_ && size <= current_size_ - start) {
+    used_ = start + size;
+    // Heap blocks come zeroed from new[]; the inline block is cleared as it is handed out.
+    if (current_ == inline_block_) std::memset(current_ + start, 0, size);
+    return current_ + start;
   }
-  size_t next = blocks_.empty() ? 256 : std::min<size_t>(blocks_.back().size * 2, 1 << 20);
+  size_t next = blocks_.empty() ? 1024 : std::min<size_t>(current_size_ * 2, 1 << 20);
   size_t block_size = std::max(size, next);
   if (total_ + block_size > limit_) {
     exhausted_ = true;
@@ -44,49 +38,54 @@ void* CallArena::alloc(size_t size, size_t align) {
     exhausted_ = true;
     return nullptr;
   }
-  auto start = reinterpret_cast<uintptr_t>(block.data.get());
-  ranges_[start] = start + block_size;
   total_ += block_size;
+  current_ = block.data.get();
+  current_size_ = block_size;
   blocks_.push_back(std::move(block));
   used_ = size;
-  return blocks_.back().data.get();
+  return current_;
 }
 
-void CallArena::add_view(const void* ptr, size_t size) {
+void NativeArena::add_view(const void* ptr, size_t size) {
   if (size == 0) return;
   auto start = reinterpret_cast<uintptr_t>(ptr);
-  auto& end = ranges_[start];
-  end = std::max(end, start + size);
+  views_.emplace_back(start, start + size);
 }
 
-bool CallArena::contains(const void* ptr, size_t size) const {
+bool NativeArena::contains(const void* ptr, size_t size) const {
   auto start = reinterpret_cast<uintptr_t>(ptr);
-  if (start + size < start) return false;
-  auto it = ranges_.upper_bound(start);
-  if (it == ranges_.begin()) return false;
-  --it;
-  return start >= it->first && start + size <= it->second;
+  uintptr_t end = start + size;
+  if (end < start) return false;
+  auto within = [&](const void* base, size_t length) {
+    auto first = reinterpret_cast<uintptr_t>(base);
+    return start >= first && end <= first + length;
+  };
+  // Only the part of the inline block handed out so far, so that stale views never pass.
+  if (within(inline_block_, blocks_.empty() ? used_ : sizeof inline_block_)) return true;
+  for (const Block& block : blocks_) {
+    if (within(block.data.get(), block.size)) return true;
+  }
+  for (auto [first, last] : views_) {
+    if (start >= first && end <= last) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Handles
 
-Result<uintptr_t> PassThroughHandles::to_native(const NativeType&, const Val& handle) {
-  if (!handle.handle) return Error(ErrorCode::kInternal, "a handle value without a handle");
-  return uintptr_t{handle.handle->rep};
+Result<uintptr_t> PassThroughHandles::to_native(const NativeType&, const ResourceType&,
+                                                uint32_t rep) {
+  return uintptr_t{rep};
 }
 
-Result<Val> PassThroughHandles::from_native(const NativeType& type, uintptr_t rep) {
+Result<uint32_t> PassThroughHandles::from_native(const NativeType&, uintptr_t rep) {
   if (rep > UINT32_MAX) {
     return Error(ErrorCode::kTrap, fmt::format("rep {:#x} of a resource of another provider "
                                                "does not fit in 32 bits",
                                                rep));
   }
-  Val v;
-  v.kind = type.kind;
-  v.handle = std::make_shared<component::ResourceHandle>(
-      component::ResourceHandle{.type = type.resource, .rep = static_cast<uint32_t>(rep)});
-  return v;
+  return static_cast<uint32_t>(rep);
 }
 
 namespace {
@@ -104,19 +103,19 @@ T load(const uint8_t* src) {
 
 Error mismatch(const NativeType& type, const Val& value) {
   return Error(ErrorCode::kInternal,
-               fmt::format("a {} value where a {} was expected", component::to_string(value.kind),
-                           type.type ? component::to_string(*type.type) : "value"));
+               fmt::format("a {} value where a {} was expected", to_string(value.kind),
+                           type.type ? to_string(*type.type) : "value"));
 }
 
 bool is_number(ValKind kind) {
-  return component::packed_number_size(kind) != 0;
+  return packed_number_size(kind) != 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Val -> native
 
-Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst, CallArena& arena,
-                         HandleMap& handles) {
+Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst, NativeArena& arena,
+                         NativeHandles& handles) {
   if (value.kind != type.kind &&
       !(type.kind == ValKind::kRecord && value.kind == ValKind::kTuple)) {
     return mismatch(type, value);
@@ -160,7 +159,7 @@ Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst,
       store<uint32_t>(dst, value.discriminant);
       return {};
     case ValKind::kString: {
-      berth_str s{value.str.data(), value.str.size()};
+      NativeStr s{value.str.data(), value.str.size()};
       arena.add_view(s.ptr, s.len);
       store(dst, s);
       return {};
@@ -173,8 +172,10 @@ Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst,
     }
     case ValKind::kOwn:
     case ValKind::kBorrow: {
-      BERTH_TRY_ASSIGN(uintptr_t rep, handles.to_native(type, value));
-      store<berth_rep>(dst, rep);
+      if (!value.handle) return Error(ErrorCode::kInternal, "a handle value without a handle");
+      BERTH_TRY_ASSIGN(uintptr_t rep,
+                       handles.to_native(type, *value.handle->type, value.handle->rep));
+      store<NativeRep>(dst, rep);
       return {};
     }
     case ValKind::kRecord:
@@ -211,7 +212,7 @@ Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst,
       if (!type.fixed_length) {
         if (packed) {
           // Numbers in a packed list are already laid out as a C array (little-endian host).
-          berth_list list{value.packed.data(), count};
+          NativeList list{value.packed.data(), count};
           arena.add_view(list.ptr, value.packed.size());
           store(dst, list);
           return {};
@@ -220,7 +221,7 @@ Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst,
         if (base == nullptr && count * element.size != 0) {
           return Error(ErrorCode::kLimit, "a list argument does not fit in the call arena");
         }
-        store(dst, berth_list{base, count});
+        store(dst, NativeList{base, count});
       }
       if (packed) {
         std::memcpy(base, value.packed.data(), value.packed.size());
@@ -239,30 +240,43 @@ Result<void> write_value(const NativeType& type, const Val& value, uint8_t* dst,
 // ---------------------------------------------------------------------------------------------
 // native -> Val
 
-// Where in a result the reader is, for messages: "result.ok.some[3].name".
+// Where in a result the reader is, for messages: "result.ok.some[3].name". Kept on the stack:
+// it is maintained on every read, and only an error looks at it.
 class Path {
  public:
   explicit Path(std::string_view root) : root_(root) {}
-  void push_member(const std::string& name) { segments_.push_back({&name, 0}); }
-  void push_index(size_t index) { segments_.push_back({nullptr, index}); }
-  void pop() { segments_.pop_back(); }
+  void push_member(const std::string& name) { push({&name, 0}); }
+  void push_index(size_t index) { push({nullptr, index}); }
+  void pop() { --depth_; }
 
   Error error(std::string message) const {
     std::string where(root_);
-    for (const auto& [name, index] : segments_) {
+    for (size_t i = 0; i < std::min(depth_, kMaxDepth); ++i) {
+      const auto& [name, index] = segments_[i];
       where += name ? "." + *name : fmt::format("[{}]", index);
     }
+    if (depth_ > kMaxDepth) where += "...";
     return Error(ErrorCode::kTrap, fmt::format("{}: {}", where, message));
   }
 
  private:
+  static constexpr size_t kMaxDepth = 32;
+  using Segment = std::pair<const std::string*, size_t>;
+  void push(Segment segment) {
+    if (depth_ < kMaxDepth) segments_[depth_] = segment;
+    ++depth_;
+  }
+
   std::string_view root_;
-  std::vector<std::pair<const std::string*, size_t>> segments_;
+  std::array<Segment, kMaxDepth> segments_;
+  size_t depth_ = 0;
 };
 
+// Reads native values back with every rule checked. Without handles it only checks (and builds
+// no Vals beyond the empty ones it returns): own results are then left alone.
 class Reader {
  public:
-  Reader(const CallArena& arena, HandleMap& handles, std::string_view what)
+  Reader(const NativeArena& arena, NativeHandles* handles, std::string_view what)
       : arena_(arena), handles_(handles), path_(what) {}
 
   Result<Val> read(const NativeType& type, const uint8_t* src) {
@@ -338,7 +352,7 @@ class Reader {
         return v;
       }
       case ValKind::kString: {
-        berth_str s = load<berth_str>(src);
+        NativeStr s = load<NativeStr>(src);
         if (s.len == 0) {
           v.str.clear();
           return v;
@@ -358,14 +372,17 @@ class Reader {
         if (!is_valid_utf8(std::string_view(s.ptr, s.len))) {
           return path_.error("the string is not valid UTF-8");
         }
-        v.str.assign(s.ptr, s.len);
+        if (handles_) v.str.assign(s.ptr, s.len);
         return v;
       }
       case ValKind::kOwn: {
-        berth_rep rep = load<berth_rep>(src);
-        auto handle = handles_.from_native(type, rep);
+        if (!handles_) return v;
+        NativeRep rep = load<NativeRep>(src);
+        auto handle = handles_->from_native(type, rep);
         if (!handle) return path_.error(handle.error().message());
-        return std::move(*handle);
+        v.handle =
+            std::make_shared<ResourceHandle>(ResourceHandle{.type = type.resource, .rep = *handle});
+        return v;
       }
       case ValKind::kBorrow:
         return path_.error("a borrow handle cannot be returned");
@@ -376,7 +393,7 @@ class Reader {
           auto item = read(*m.type, src + m.offset);
           if (!item) return std::move(item).error();
           path_.pop();
-          v.items.push_back(std::move(*item));
+          if (handles_) v.items.push_back(std::move(*item));
         }
         return v;
       }
@@ -386,8 +403,7 @@ class Reader {
         uint32_t d = type.tag_size == 4 ? load<uint32_t>(src) : load<uint8_t>(src);
         if (d >= type.members.size()) {
           return path_.error(fmt::format("{} tag {} is out of range (expected 0 to {})",
-                                         component::to_string(type.kind), d,
-                                         type.members.size() - 1));
+                                         to_string(type.kind), d, type.members.size() - 1));
         }
         v.discriminant = d;
         const NativeType::Member& m = type.members[d];
@@ -396,7 +412,7 @@ class Reader {
           auto payload = read(*m.type, src + m.offset);
           if (!payload) return std::move(payload).error();
           path_.pop();
-          v.items.push_back(std::move(*payload));
+          if (handles_) v.items.push_back(std::move(*payload));
         }
         return v;
       }
@@ -407,7 +423,7 @@ class Reader {
         if (type.fixed_length) {
           count = *type.fixed_length;
         } else {
-          berth_list list = load<berth_list>(src);
+          NativeList list = load<NativeList>(src);
           count = list.len;
           if (count > UINT32_MAX) {
             return path_.error(
@@ -431,42 +447,49 @@ class Reader {
           base = static_cast<const uint8_t*>(list.ptr);
         }
         if (is_number(element.kind)) {
-          v.packed.assign(base, base + count * element.size);
+          if (handles_) v.packed.assign(base, base + count * element.size);
           return v;
         }
-        v.items.reserve(count);
+        if (handles_) v.items.reserve(count);
         for (size_t i = 0; i < count; ++i) {
           path_.push_index(i);
           auto item = read(element, base + i * element.size);
           if (!item) return std::move(item).error();
           path_.pop();
-          v.items.push_back(std::move(*item));
+          if (handles_) v.items.push_back(std::move(*item));
         }
         return v;
       }
       default:
-        return path_.error(fmt::format("{} values cannot cross the native bundle ABI",
-                                       component::to_string(type.kind)));
+        return path_.error(
+            fmt::format("{} values cannot cross the native bundle ABI", to_string(type.kind)));
     }
   }
 
  private:
-  const CallArena& arena_;
-  HandleMap& handles_;
+  const NativeArena& arena_;
+  NativeHandles* handles_;
   Path path_;
 };
 
 }  // namespace
 
-Result<void> write_native(const NativeType& type, const Val& value, uint8_t* dst, CallArena& arena,
-                          HandleMap& handles) {
+Result<void> write_native(const NativeType& type, const Val& value, uint8_t* dst,
+                          NativeArena& arena, NativeHandles& handles) {
   return write_value(type, value, dst, arena, handles);
 }
 
-Result<Val> read_native(const NativeType& type, const uint8_t* src, const CallArena& arena,
-                        HandleMap& handles, std::string_view what) {
-  Reader reader(arena, handles, what);
+Result<Val> read_native(const NativeType& type, const uint8_t* src, const NativeArena& arena,
+                        NativeHandles& handles, std::string_view what) {
+  Reader reader(arena, &handles, what);
   return reader.read(type, src);
 }
 
-}  // namespace berth::bundle
+Result<void> check_native(const NativeType& type, const uint8_t* src, const NativeArena& arena,
+                          std::string_view what) {
+  Reader reader(arena, nullptr, what);
+  BERTH_TRY(reader.read(type, src));
+  return {};
+}
+
+}  // namespace berth::component

@@ -43,6 +43,42 @@ Result<std::optional<Val>> call_lifted(engine::Store& store, const Function& fun
   return result;
 }
 
+// A guest's call of a host function in native form: no Vals between guest memory and the
+// native structs.
+Result<void> call_native(abi::LiftLowerContext& cx, const abi::FuncLayout& layout,
+                         const NativeFunction& native, std::span<const engine::Value> params,
+                         std::span<engine::Value> results) {
+  NativeArena arena;
+  uint8_t* param_struct = nullptr;
+  if (!layout.params.empty()) {
+    param_struct = static_cast<uint8_t*>(arena.alloc(native.params->size, native.params->align));
+    if (param_struct == nullptr) {
+      return Error(ErrorCode::kLimit, native.name + ": the arguments do not fit in memory");
+    }
+  }
+  BERTH_TRY(abi::lift_params_native(cx, layout, *native.params, params, param_struct, arena,
+                                    *native.handles));
+  const uint8_t* lent_base = cx.memory_data();
+  uint64_t lent_size = cx.memory_size();
+  uint8_t* result = nullptr;
+  if (native.result) {
+    result = static_cast<uint8_t*>(arena.alloc(native.result->size, native.result->align));
+    if (result == nullptr) {
+      return Error(ErrorCode::kLimit, native.name + ": the result does not fit in memory");
+    }
+  }
+  BERTH_TRY(native.call(param_struct, result, arena));
+  if (native.result && native.result->checked) {
+    Result<void> valid = check_native(*native.result, result, arena, "result");
+    if (!valid) {
+      return Error(ErrorCode::kTrap, fmt::format("{} returned an invalid value: {}", native.name,
+                                                 valid.error().message()));
+    }
+  }
+  return abi::lower_results_native(cx, layout, native.result.get(), result, *native.handles,
+                                   lent_base, lent_size, params, results);
+}
+
 }  // namespace
 
 Result<std::optional<Val>> call_function(engine::Store& store, const Function& func,
@@ -55,7 +91,8 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
                                               FunctionRef callee, abi::CanonOptions options,
                                               abi::FuncLayoutRef layout) {
   auto shared_options = std::make_shared<abi::CanonOptions>(std::move(options));
-  return [caller, callee, shared_options, layout](
+  const NativeFunction* native = callee->is_host() ? callee->host.native() : nullptr;
+  return [caller, callee, shared_options, layout, native](
              engine::Store& store, std::span<const engine::Value> params,
              std::span<engine::Value> results) -> Result<void> {
     if (!caller->abi.may_leave) return cannot_leave();
@@ -67,6 +104,7 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
     abi::LiftLowerContext cx(store, *shared_options, &caller->abi);
     abi::Subtask subtask(caller->abi);
     cx.subtask = &subtask;
+    if (native) return call_native(cx, *layout, *native, params, results);
     // Hosts take list<number> as bytes (Val::packed): one copy instead of a Val per element,
     // which is what makes large reads and writes through WASI streams or bundles affordable.
     cx.pack_number_lists = callee->is_host();

@@ -502,12 +502,19 @@ void V8Store::fail_host_call(Error error) {
 
 void V8Store::invoke_host(const HostRecord& record,
                           const v8::FunctionCallbackInfo<v8::Value>& info) {
-  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
   const FuncType& type = record.type;
   SmallBuffer<Value, 16> params(type.params.size());
   SmallBuffer<Value, 8> results(type.results.size());
+  v8::Local<v8::Context> context;  // fetched only for the values that need it
   for (size_t i = 0; i < type.params.size(); ++i) {
-    Result<Value> value = from_js(context, type.params[i], info[static_cast<int>(i)], refs_);
+    v8::Local<v8::Value> arg = info[static_cast<int>(i)];
+    // The common case first, without a context or a Result: every call passes through here.
+    if (type.params[i] == ValType::kI32 && arg->IsInt32()) {
+      params[i] = Value::from_i32(arg.As<v8::Int32>()->Value());
+      continue;
+    }
+    if (context.IsEmpty()) context = isolate_->GetCurrentContext();
+    Result<Value> value = from_js(context, type.params[i], arg, refs_);
     if (!value) return fail_host_call(std::move(value).error());
     params[i] = *value;
   }
