@@ -574,27 +574,5 @@ TEST(ValidatorNames, NestedNamesDecodeAndValidateWhenTurnedOn) {
   EXPECT_EQ(parsed->interface.projections.size(), 3u);
 }
 
-TEST(ValidatorOptions, ScopedOptionsAreTheDefaultsOfCallersWithoutOptions) {
-  EXPECT_FALSE(default_validate_options().nested_names);
-  auto form = wasm_tools("nested-names.wast", 6);
-  ASSERT_TRUE(form);
-  EXPECT_FALSE(validate_component(form->ir, form->bytes));
-  {
-    ValidateOptions nested;
-    nested.nested_names = true;
-    ScopedValidateOptions outer(nested);
-    EXPECT_TRUE(default_validate_options().nested_names);
-    EXPECT_TRUE(validate_component(form->ir, form->bytes));
-    {
-      ScopedValidateOptions inner(ValidateOptions{});
-      EXPECT_FALSE(default_validate_options().nested_names);
-      EXPECT_FALSE(validate_component(form->ir, form->bytes));
-    }
-    EXPECT_TRUE(default_validate_options().nested_names);
-  }
-  EXPECT_FALSE(default_validate_options().nested_names);
-  EXPECT_FALSE(validate_component(form->ir, form->bytes));
-}
-
 }  // namespace
 }  // namespace berth::component

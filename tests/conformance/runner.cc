@@ -16,6 +16,7 @@
 #include "../component_validate/script_options.h"
 #include "berth/component/component.h"
 #include "berth/engine/engine.h"
+#include "component/runtime/loaded_component.h"
 #include "component/validate/validator.h"
 #include "sexpr.h"
 #include "support/file.h"
@@ -47,13 +48,13 @@ class Runner {
     std::string source = manifest.value("source", manifest_path.string());
     bool needs_async =
         source.find("async") != std::string::npos || source.find("threading") != std::string::npos;
-    // load_component validates with these options while the script runs.
+    // The script's forms are validated with the features its RUN line turns on or off.
     auto text = read_file(corpora_ / corpus / "source" / source);
     std::string_view script_text =
         text ? std::string_view(reinterpret_cast<const char*>(text->data()), text->size())
              : std::string_view();
     if (!text) log_ << source << ": no source, default validation options\n";
-    ScopedValidateOptions options(component::testing::script_options(corpus, script_text));
+    validate_options_ = component::testing::script_options(corpus, script_text);
     corpus_ = corpus;
     store_ = std::move(engine_.create_store().value());
     host_ = std::make_unique<conformance::WastHost>();
@@ -145,7 +146,8 @@ class Runner {
     std::string kind = kind_of(command);
     std::string expect = expectation(command);
     bool definition = command.value("definition", false);
-    auto loaded = load_component(engine_, std::move(bytes), where);
+    auto loaded =
+        component::runtime::load_component(engine_, std::move(bytes), where, validate_options_);
     if (expect == "invalid" || expect == "malformed-binary") {
       current_state_ = State::kNone;
       if (loaded) return fail(kind, where, "accepted");
@@ -279,6 +281,7 @@ class Runner {
   std::ofstream& log_;
   fs::path corpora_;
   std::string corpus_;
+  ValidateOptions validate_options_;  // of the script being run
   std::unique_ptr<engine::Store> store_;
   std::unique_ptr<conformance::WastHost> host_;
   std::vector<std::unique_ptr<ComponentInstance>> instances_;

@@ -2,6 +2,8 @@
 // They assume the memory view is fresh and that the caller checked `ptr` (alignment and bounds).
 #pragma once
 
+#include <bit>
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +30,19 @@ Result<void> prepare_memory(LiftLowerContext& cx);
 // Traps unless [ptr, ptr + layout.size) is aligned for the layout and inside memory.
 Result<void> check_value_range(LiftLowerContext& cx, const TypeLayout& layout, uint32_t ptr,
                                std::string_view what);
+// Traps unless a list of `length` elements at `ptr` is within the size limit, aligned for its
+// elements and inside memory.
+Result<void> check_list_range(LiftLowerContext& cx, const TypeLayout& element, uint32_t ptr,
+                              uint32_t length);
+
+// Only one NaN per float type crosses a component boundary.
+inline float canonical_f32(float f) {
+  return std::isnan(f) ? std::bit_cast<float>(0x7fc00000u) : f;
+}
+inline double canonical_f64(double f) {
+  return std::isnan(f) ? std::bit_cast<double>(0x7ff8000000000000ull) : f;
+}
+
 // Flat lifting and lowering refuse types whose flattening was not kept.
 Result<void> check_flat_kept(const TypeLayout& layout);
 

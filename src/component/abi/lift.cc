@@ -23,14 +23,6 @@ T read(const uint8_t* p) {
   return v;
 }
 
-// Only one NaN per float type crosses a component boundary.
-float canonical_f32(float f) {
-  return std::isnan(f) ? std::bit_cast<float>(0x7fc00000u) : f;
-}
-double canonical_f64(double f) {
-  return std::isnan(f) ? std::bit_cast<double>(0x7ff8000000000000ull) : f;
-}
-
 Result<Val> lift_char(uint32_t i) {
   if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) {
     return trap(fmt::format("invalid char code point 0x{:X}", i));
@@ -189,22 +181,7 @@ Result<Val> load_elements(LiftLowerContext& cx, const TypeLayout& list, uint32_t
 Result<Val> load_list_from_range(LiftLowerContext& cx, const TypeLayout& list, uint32_t ptr,
                                  uint32_t length) {
   BERTH_TRY(require_memory(cx, "list"));
-  const TypeLayout& element = list.element();
-  uint64_t byte_length = uint64_t{length} * element.size;
-  if (byte_length > kMaxListByteLength) {
-    return trap(fmt::format("list byte length {} exceeds the maximum of {}", byte_length,
-                            kMaxListByteLength));
-  }
-  if (ptr % element.alignment != 0) {
-    return trap(
-        fmt::format("unaligned list pointer 0x{:x} (alignment {})", ptr, element.alignment));
-  }
-  if (!cx.in_bounds(ptr, byte_length)) {
-    return trap(
-        fmt::format("list pointer/length out of bounds of memory (0x{:x} + {} bytes, "
-                    "memory is {} bytes)",
-                    ptr, byte_length, cx.memory_size()));
-  }
+  BERTH_TRY(check_list_range(cx, list.element(), ptr, length));
   return load_elements(cx, list, ptr, length);
 }
 
@@ -405,6 +382,26 @@ Result<Val> lift_flat_value(LiftLowerContext& cx, const TypeLayout& layout, Flat
       return unsupported(layout);
   }
   return Error(ErrorCode::kInternal, "unknown value kind");
+}
+
+Result<void> check_list_range(LiftLowerContext& cx, const TypeLayout& element, uint32_t ptr,
+                              uint32_t length) {
+  uint64_t byte_length = uint64_t{length} * element.size;
+  if (byte_length > kMaxListByteLength) {
+    return trap(fmt::format("list byte length {} exceeds the maximum of {}", byte_length,
+                            kMaxListByteLength));
+  }
+  if (ptr % element.alignment != 0) {
+    return trap(
+        fmt::format("unaligned list pointer 0x{:x} (alignment {})", ptr, element.alignment));
+  }
+  if (!cx.in_bounds(ptr, byte_length)) {
+    return trap(
+        fmt::format("list pointer/length out of bounds of memory (0x{:x} + {} bytes, "
+                    "memory is {} bytes)",
+                    ptr, byte_length, cx.memory_size()));
+  }
+  return {};
 }
 
 Result<void> prepare_memory(LiftLowerContext& cx) {

@@ -36,13 +36,6 @@ void write(uint8_t* p, T v) {
   std::memcpy(p, &v, sizeof v);
 }
 
-float canonical_f32(float f) {
-  return std::isnan(f) ? std::bit_cast<float>(0x7fc00000u) : f;
-}
-double canonical_f64(double f) {
-  return std::isnan(f) ? std::bit_cast<double>(0x7ff8000000000000ull) : f;
-}
-
 bool is_integer(ValKind kind) {
   switch (kind) {
     case ValKind::kS8:
@@ -303,21 +296,8 @@ class NativeLifter {
       return Error(ErrorCode::kInvalid, "lifting a list needs a memory in the canonical options");
     }
     const TypeLayout& element = layout.element();
+    BERTH_TRY(check_list_range(cx_, element, ptr, length));
     uint64_t byte_length = uint64_t{length} * element.size;
-    if (byte_length > kMaxListByteLength) {
-      return trap(fmt::format("list byte length {} exceeds the maximum of {}", byte_length,
-                              kMaxListByteLength));
-    }
-    if (ptr % element.alignment != 0) {
-      return trap(
-          fmt::format("unaligned list pointer 0x{:x} (alignment {})", ptr, element.alignment));
-    }
-    if (!cx_.in_bounds(ptr, byte_length)) {
-      return trap(
-          fmt::format("list pointer/length out of bounds of memory (0x{:x} + {} bytes, "
-                      "memory is {} bytes)",
-                      ptr, byte_length, cx_.memory_size()));
-    }
     if (is_integer(element.kind)) {
       // Integers in linear memory are already a C array (little-endian host).
       NativeList out{cx_.memory_data() + ptr, length};

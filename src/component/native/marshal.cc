@@ -272,60 +272,25 @@ class Path {
   size_t depth_ = 0;
 };
 
-// Reads native values back with every rule checked. Without handles it only checks (and builds
-// no Vals beyond the empty ones it returns): own results are then left alone.
-class Reader {
+// Checks a native value against every rule, without building anything.
+class Checker {
  public:
-  Reader(const NativeArena& arena, NativeHandles* handles, std::string_view what)
-      : arena_(arena), handles_(handles), path_(what) {}
+  Checker(const NativeArena& arena, std::string_view what) : arena_(arena), path_(what) {}
 
-  Result<Val> read(const NativeType& type, const uint8_t* src) {
-    Val v;
-    v.kind = type.kind;
+  Result<void> check(const NativeType& type, const uint8_t* src) {
+    if (!type.checked) return {};
     switch (type.kind) {
       case ValKind::kBool: {
         uint8_t b = load<uint8_t>(src);
         if (b > 1) return path_.error(fmt::format("a bool must be 0 or 1, found {}", b));
-        v.b = b != 0;
-        return v;
+        return {};
       }
-      case ValKind::kS8:
-        v.i = load<int8_t>(src);
-        return v;
-      case ValKind::kU8:
-        v.u = load<uint8_t>(src);
-        return v;
-      case ValKind::kS16:
-        v.i = load<int16_t>(src);
-        return v;
-      case ValKind::kU16:
-        v.u = load<uint16_t>(src);
-        return v;
-      case ValKind::kS32:
-        v.i = load<int32_t>(src);
-        return v;
-      case ValKind::kU32:
-        v.u = load<uint32_t>(src);
-        return v;
-      case ValKind::kS64:
-        v.i = load<int64_t>(src);
-        return v;
-      case ValKind::kU64:
-        v.u = load<uint64_t>(src);
-        return v;
-      case ValKind::kF32:
-        v.f32 = load<float>(src);
-        return v;
-      case ValKind::kF64:
-        v.f64 = load<double>(src);
-        return v;
       case ValKind::kChar: {
         uint32_t c = load<uint32_t>(src);
         if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
           return path_.error(fmt::format("{:#x} is not a Unicode scalar value (a char)", c));
         }
-        v.u = c;
-        return v;
+        return {};
       }
       case ValKind::kEnum: {
         uint32_t d = load<uint32_t>(src);
@@ -333,10 +298,9 @@ class Reader {
           return path_.error(
               fmt::format("enum case {} is out of range (the enum has {} cases)", d, type.count));
         }
-        v.discriminant = d;
-        return v;
+        return {};
       }
-      case ValKind::kFlags: {
+      case ValKind::kFlags:
         for (uint32_t i = 0; i * 4 < type.size; ++i) {
           uint32_t word = load<uint32_t>(src + i * 4);
           uint32_t valid_bits = std::min<uint32_t>(32, type.count - i * 32);
@@ -347,16 +311,11 @@ class Reader {
                             "of the type",
                             i, word & ~mask, type.count));
           }
-          v.flag_bits.push_back(word);
         }
-        return v;
-      }
+        return {};
       case ValKind::kString: {
         NativeStr s = load<NativeStr>(src);
-        if (s.len == 0) {
-          v.str.clear();
-          return v;
-        }
+        if (s.len == 0) return {};
         if (s.len > UINT32_MAX) {
           return path_.error(
               fmt::format("a string of {} bytes is longer than a component "
@@ -372,31 +331,20 @@ class Reader {
         if (!is_valid_utf8(std::string_view(s.ptr, s.len))) {
           return path_.error("the string is not valid UTF-8");
         }
-        if (handles_) v.str.assign(s.ptr, s.len);
-        return v;
+        return {};
       }
-      case ValKind::kOwn: {
-        if (!handles_) return v;
-        NativeRep rep = load<NativeRep>(src);
-        auto handle = handles_->from_native(type, rep);
-        if (!handle) return path_.error(handle.error().message());
-        v.handle =
-            std::make_shared<ResourceHandle>(ResourceHandle{.type = type.resource, .rep = *handle});
-        return v;
-      }
+      case ValKind::kOwn:
+        return {};  // any rep: the handle table of its provider decides
       case ValKind::kBorrow:
         return path_.error("a borrow handle cannot be returned");
       case ValKind::kRecord:
-      case ValKind::kTuple: {
+      case ValKind::kTuple:
         for (const NativeType::Member& m : type.members) {
           path_.push_member(m.name);
-          auto item = read(*m.type, src + m.offset);
-          if (!item) return std::move(item).error();
+          BERTH_TRY(check(*m.type, src + m.offset));
           path_.pop();
-          if (handles_) v.items.push_back(std::move(*item));
         }
-        return v;
-      }
+        return {};
       case ValKind::kVariant:
       case ValKind::kOption:
       case ValKind::kResult: {
@@ -405,16 +353,12 @@ class Reader {
           return path_.error(fmt::format("{} tag {} is out of range (expected 0 to {})",
                                          to_string(type.kind), d, type.members.size() - 1));
         }
-        v.discriminant = d;
         const NativeType::Member& m = type.members[d];
-        if (m.type) {
-          path_.push_member(m.name);
-          auto payload = read(*m.type, src + m.offset);
-          if (!payload) return std::move(payload).error();
-          path_.pop();
-          if (handles_) v.items.push_back(std::move(*payload));
-        }
-        return v;
+        if (!m.type) return {};
+        path_.push_member(m.name);
+        BERTH_TRY(check(*m.type, src + m.offset));
+        path_.pop();
+        return {};
       }
       case ValKind::kList: {
         const NativeType& element = *type.element;
@@ -446,19 +390,13 @@ class Reader {
           }
           base = static_cast<const uint8_t*>(list.ptr);
         }
-        if (is_number(element.kind)) {
-          if (handles_) v.packed.assign(base, base + count * element.size);
-          return v;
-        }
-        if (handles_) v.items.reserve(count);
+        if (!element.checked) return {};
         for (size_t i = 0; i < count; ++i) {
           path_.push_index(i);
-          auto item = read(element, base + i * element.size);
-          if (!item) return std::move(item).error();
+          BERTH_TRY(check(element, base + i * element.size));
           path_.pop();
-          if (handles_) v.items.push_back(std::move(*item));
         }
-        return v;
+        return {};
       }
       default:
         return path_.error(
@@ -468,8 +406,117 @@ class Reader {
 
  private:
   const NativeArena& arena_;
-  NativeHandles* handles_;
   Path path_;
+};
+
+// Builds the Val of a native value that the Checker accepted.
+class Reader {
+ public:
+  explicit Reader(NativeHandles& handles) : handles_(handles) {}
+
+  Result<Val> read(const NativeType& type, const uint8_t* src) {
+    Val v;
+    v.kind = type.kind;
+    switch (type.kind) {
+      case ValKind::kBool:
+        v.b = load<uint8_t>(src) != 0;
+        return v;
+      case ValKind::kS8:
+        v.i = load<int8_t>(src);
+        return v;
+      case ValKind::kU8:
+        v.u = load<uint8_t>(src);
+        return v;
+      case ValKind::kS16:
+        v.i = load<int16_t>(src);
+        return v;
+      case ValKind::kU16:
+        v.u = load<uint16_t>(src);
+        return v;
+      case ValKind::kS32:
+        v.i = load<int32_t>(src);
+        return v;
+      case ValKind::kU32:
+      case ValKind::kChar:
+        v.u = load<uint32_t>(src);
+        return v;
+      case ValKind::kS64:
+        v.i = load<int64_t>(src);
+        return v;
+      case ValKind::kU64:
+        v.u = load<uint64_t>(src);
+        return v;
+      case ValKind::kF32:
+        v.f32 = load<float>(src);
+        return v;
+      case ValKind::kF64:
+        v.f64 = load<double>(src);
+        return v;
+      case ValKind::kEnum:
+        v.discriminant = load<uint32_t>(src);
+        return v;
+      case ValKind::kFlags:
+        for (uint32_t i = 0; i * 4 < type.size; ++i)
+          v.flag_bits.push_back(load<uint32_t>(src + i * 4));
+        return v;
+      case ValKind::kString: {
+        NativeStr s = load<NativeStr>(src);
+        if (s.len != 0) v.str.assign(s.ptr, s.len);
+        return v;
+      }
+      case ValKind::kOwn: {
+        BERTH_TRY_ASSIGN(uint32_t rep, handles_.from_native(type, load<NativeRep>(src)));
+        v.handle =
+            std::make_shared<ResourceHandle>(ResourceHandle{.type = type.resource, .rep = rep});
+        return v;
+      }
+      case ValKind::kRecord:
+      case ValKind::kTuple:
+        for (const NativeType::Member& m : type.members) {
+          BERTH_TRY_ASSIGN(Val item, read(*m.type, src + m.offset));
+          v.items.push_back(std::move(item));
+        }
+        return v;
+      case ValKind::kVariant:
+      case ValKind::kOption:
+      case ValKind::kResult: {
+        v.discriminant = type.tag_size == 4 ? load<uint32_t>(src) : load<uint8_t>(src);
+        const NativeType::Member& m = type.members[v.discriminant];
+        if (m.type) {
+          BERTH_TRY_ASSIGN(Val payload, read(*m.type, src + m.offset));
+          v.items.push_back(std::move(payload));
+        }
+        return v;
+      }
+      case ValKind::kList: {
+        const NativeType& element = *type.element;
+        const uint8_t* base = src;
+        size_t count = 0;
+        if (type.fixed_length) {
+          count = *type.fixed_length;
+        } else {
+          NativeList list = load<NativeList>(src);
+          count = list.len;
+          base = static_cast<const uint8_t*>(list.ptr);
+        }
+        if (is_number(element.kind)) {
+          v.packed.assign(base, base + count * element.size);
+          return v;
+        }
+        v.items.reserve(count);
+        for (size_t i = 0; i < count; ++i) {
+          BERTH_TRY_ASSIGN(Val item, read(element, base + i * element.size));
+          v.items.push_back(std::move(item));
+        }
+        return v;
+      }
+      default:
+        return Error(ErrorCode::kInternal, "an unchecked native value");
+    }
+  }
+
+ private:
+  NativeHandles& handles_;
 };
 
 }  // namespace
@@ -481,15 +528,15 @@ Result<void> write_native(const NativeType& type, const Val& value, uint8_t* dst
 
 Result<Val> read_native(const NativeType& type, const uint8_t* src, const NativeArena& arena,
                         NativeHandles& handles, std::string_view what) {
-  Reader reader(arena, &handles, what);
+  BERTH_TRY(check_native(type, src, arena, what));
+  Reader reader(handles);
   return reader.read(type, src);
 }
 
 Result<void> check_native(const NativeType& type, const uint8_t* src, const NativeArena& arena,
                           std::string_view what) {
-  Reader reader(arena, nullptr, what);
-  BERTH_TRY(reader.read(type, src));
-  return {};
+  Checker checker(arena, what);
+  return checker.check(type, src);
 }
 
 }  // namespace berth::component

@@ -131,24 +131,31 @@ ResourceTypeRef exported_resource(const ComponentInstance& instance, std::string
   const auto* impl = dynamic_cast<const InstanceImpl*>(&instance);
   return impl ? impl->resource(name) : nullptr;
 }
-}  // namespace runtime
-
 Result<std::shared_ptr<const Component>> load_component(engine::Engine& engine,
                                                         std::vector<uint8_t> bytes,
-                                                        std::string name) {
+                                                        std::string name,
+                                                        const ValidateOptions& options) {
   auto loaded = std::make_shared<runtime::LoadedComponent>();
   loaded->name_ = std::move(name);
   loaded->bytes = std::move(bytes);
   auto decoded = binary::decode_component(loaded->bytes);
   if (!decoded) return std::move(decoded.error().prepend(loaded->name_));
   loaded->ir = std::move(*decoded);
-  auto validated = validate_component(loaded->ir, loaded->bytes);
+  auto validated = validate_component(loaded->ir, loaded->bytes, options);
   if (!validated) return std::move(validated.error().prepend(loaded->name_));
   loaded->validated = std::move(*validated);
   if (auto compiled = runtime::compile_modules(engine, *loaded, loaded->ir); !compiled) {
     return std::move(compiled.error().prepend(loaded->name_));
   }
   return std::shared_ptr<const Component>(std::move(loaded));
+}
+
+}  // namespace runtime
+
+Result<std::shared_ptr<const Component>> load_component(engine::Engine& engine,
+                                                        std::vector<uint8_t> bytes,
+                                                        std::string name) {
+  return runtime::load_component(engine, std::move(bytes), std::move(name), ValidateOptions{});
 }
 
 Result<std::unique_ptr<ComponentInstance>> instantiate(engine::Store& store,

@@ -9,6 +9,7 @@
 #include "berth/component/component.h"
 #include "component/ir/component.h"
 #include "component/validate/validated.h"
+#include "component/validate/validator.h"
 
 namespace berth::component::runtime {
 
@@ -24,5 +25,12 @@ class LoadedComponent final : public Component {
   // Every core module defined anywhere in the component tree, compiled once.
   std::map<const binary::CoreModule*, std::shared_ptr<const engine::Module>> modules;
 };
+
+// load_component with validation options other than the defaults: for tools that turn gated
+// features on or off (the conformance runner does, per script).
+Result<std::shared_ptr<const Component>> load_component(engine::Engine& engine,
+                                                        std::vector<uint8_t> bytes,
+                                                        std::string name,
+                                                        const ValidateOptions& options);
 
 }  // namespace berth::component::runtime

@@ -27,30 +27,6 @@ Result<std::shared_ptr<const ValidatedComponent>> validate_component(
   return std::shared_ptr<const ValidatedComponent>(std::move(root));
 }
 
-Result<std::shared_ptr<const ValidatedComponent>> validate_component(
-    const binary::Component& component, std::span<const uint8_t> input) {
-  return validate_component(component, input, default_validate_options());
-}
-
-namespace {
-// The options of the innermost ScopedValidateOptions of this thread, if any.
-thread_local const ValidateOptions* scoped_defaults = nullptr;
-}  // namespace
-
-const ValidateOptions& default_validate_options() {
-  static const ValidateOptions defaults{};
-  return scoped_defaults ? *scoped_defaults : defaults;
-}
-
-ScopedValidateOptions::ScopedValidateOptions(const ValidateOptions& options)
-    : options_(options), previous_(scoped_defaults) {
-  scoped_defaults = &options_;
-}
-
-ScopedValidateOptions::~ScopedValidateOptions() {
-  scoped_defaults = previous_;
-}
-
 namespace validate {
 namespace {
 

@@ -54,31 +54,6 @@ struct ValidateOptions {
 // The result refers to `component`, which must outlive it.
 Result<std::shared_ptr<const ValidatedComponent>> validate_component(
     const binary::Component& component, std::span<const uint8_t> input,
-    const ValidateOptions& options);
-
-// The same with default_validate_options(): what callers that take no options use, such as
-// load_component.
-Result<std::shared_ptr<const ValidatedComponent>> validate_component(
-    const binary::Component& component, std::span<const uint8_t> input);
-
-// ValidateOptions{}, unless a ScopedValidateOptions is alive on this thread: then the options of
-// the innermost one.
-const ValidateOptions& default_validate_options();
-
-// Replaces the default options of this thread while it lives, for code that validates through
-// an API without options (a test harness running a script with features turned on or off calls
-// load_component). Scopes nest; each must be destroyed on the thread that made it, innermost
-// first.
-class ScopedValidateOptions {
- public:
-  explicit ScopedValidateOptions(const ValidateOptions& options);
-  ~ScopedValidateOptions();
-  ScopedValidateOptions(const ScopedValidateOptions&) = delete;
-  ScopedValidateOptions& operator=(const ScopedValidateOptions&) = delete;
-
- private:
-  ValidateOptions options_;
-  const ValidateOptions* previous_;
-};
+    const ValidateOptions& options = {});
 
 }  // namespace berth::component

@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 #include <new>
+#include <optional>
 
 #include "engine/v8/v8_errors.h"
 #include "engine/v8/v8_module.h"
@@ -468,7 +469,16 @@ Result<void> V8Store::call(Func func, std::span<const Value> args, std::span<Val
   }
   BERTH_TRY(check_no_v128(type));
 
-  ContextScope scope(isolate_, context_);
+  // Called from inside a host function (a guest's realloc, say), the isolate and the context are
+  // entered already: only a handle scope is needed, which saves the isolate's thread lookup.
+  std::optional<ContextScope> outer;
+  std::optional<v8::HandleScope> nested;
+  if (depth_ > 0) {
+    nested.emplace(isolate_);
+  } else {
+    outer.emplace(isolate_, context_);
+  }
+  v8::Local<v8::Context> context = outer ? outer->context() : isolate_->GetCurrentContext();
   SmallBuffer<v8::Local<v8::Value>, 16> argv(args.size());
   for (size_t i = 0; i < args.size(); ++i) argv[i] = to_js(isolate_, args[i], refs_);
   v8::Local<v8::Function> function = entry.handle.Get(isolate_).As<v8::Function>();
@@ -478,7 +488,6 @@ Result<void> V8Store::call(Func func, std::span<const Value> args, std::span<Val
         .ToLocal(&returned);
   }));
 
-  v8::Local<v8::Context> context = scope.context();
   if (results.size() == 1) {
     BERTH_TRY_ASSIGN(results[0], from_js(context, type.results[0], returned, refs_));
   } else if (results.size() > 1) {
