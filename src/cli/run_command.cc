@@ -9,10 +9,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "berth/bundle/bundle.h"
 #include "berth/component/component.h"
 #include "berth/component/wave.h"
 #include "berth/engine/engine.h"
-#include "berth/bundle/bundle.h"
 #include "berth/host/linker.h"
 #include "berth/wasi/wasi.h"
 #include "berth/wit/component_bridge.h"
@@ -168,8 +168,7 @@ Result<std::vector<std::pair<std::string, std::string>>> guest_environment(
   for (const std::string& spec : options.env) {
     size_t eq = spec.find('=');
     if (eq == 0) {
-      return Error(ErrorCode::kUsage,
-                   fmt::format("--env '{}': expected NAME=VALUE or NAME", spec));
+      return Error(ErrorCode::kUsage, fmt::format("--env '{}': expected NAME=VALUE or NAME", spec));
     }
     if (eq != std::string::npos) {
       set(spec.substr(0, eq), spec.substr(eq + 1));
@@ -177,9 +176,9 @@ Result<std::vector<std::pair<std::string, std::string>>> guest_environment(
     }
     const char* value = std::getenv(spec.c_str());
     if (value == nullptr) {
-      return Error(ErrorCode::kUsage,
-                   fmt::format("--env {}: berth's environment has no variable {} to pass on",
-                               spec, spec));
+      return Error(
+          ErrorCode::kUsage,
+          fmt::format("--env {}: berth's environment has no variable {} to pass on", spec, spec));
     }
     set(spec, value);
   }

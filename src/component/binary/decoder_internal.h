@@ -5,9 +5,9 @@
 #include <string_view>
 
 #include "berth/result.h"
-#include "support/byte_reader.h"
 #include "component/binary/decoder.h"
 #include "component/ir/component.h"
+#include "support/byte_reader.h"
 
 namespace berth::component::binary {
 
