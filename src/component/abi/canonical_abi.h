@@ -113,6 +113,24 @@ Result<void> lower_results_native(LiftLowerContext& cx, const FuncLayout& func,
                                   uint64_t lent_size, std::span<const engine::Value> flat_args,
                                   std::span<engine::Value> flat_results);
 
+// Functions whose parameters are all numbers or bools and whose result (if any) is a number
+// skip all of that: each core value is copied into its field of the parameter struct and the
+// result read back, with no memory, handles or checks involved.
+struct NativeScalarPlan {
+  struct Slot {
+    ValKind kind;
+    uint32_t offset;  // in the native struct
+  };
+  std::vector<Slot> params;
+  std::optional<Slot> result;
+};
+std::optional<NativeScalarPlan> native_scalar_plan(const FuncLayout& func, const NativeType& params,
+                                                   const NativeType* result);
+// `dst` has params.size bytes; `flat_args` matches the function's core type.
+void lift_scalar_params(const NativeScalarPlan& plan, std::span<const engine::Value> flat_args,
+                        uint8_t* dst);
+engine::Value lower_scalar_result(const NativeScalarPlan& plan, const uint8_t* src);
+
 // --- Strings ---
 
 // Copies a string from one instance's memory to another's in a single pass, transcoding from the

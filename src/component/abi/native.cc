@@ -527,7 +527,85 @@ class NativeLowerer {
   uint64_t lent_size_;
 };
 
+bool is_number(ValKind kind) {
+  return is_integer(kind) || kind == ValKind::kF32 || kind == ValKind::kF64;
+}
+
 }  // namespace
+
+std::optional<NativeScalarPlan> native_scalar_plan(const FuncLayout& func, const NativeType& params,
+                                                   const NativeType* result) {
+  if (func.params_in_memory || func.result_in_memory) return std::nullopt;
+  NativeScalarPlan plan;
+  for (size_t i = 0; i < func.params.size(); ++i) {
+    ValKind kind = func.params[i]->kind;
+    if (!is_number(kind) && kind != ValKind::kBool) return std::nullopt;
+    plan.params.push_back({kind, params.members[i].offset});
+  }
+  if (func.result) {
+    if (!result || !is_number(func.result->kind)) return std::nullopt;
+    plan.result = NativeScalarPlan::Slot{func.result->kind, 0};
+  }
+  return plan;
+}
+
+void lift_scalar_params(const NativeScalarPlan& plan, std::span<const engine::Value> flat_args,
+                        uint8_t* dst) {
+  for (size_t i = 0; i < plan.params.size(); ++i) {
+    const NativeScalarPlan::Slot& slot = plan.params[i];
+    const engine::Value& v = flat_args[i];
+    uint8_t* field = dst + slot.offset;
+    switch (slot.kind) {
+      case ValKind::kBool:
+        field[0] = v.i32 != 0 ? 1 : 0;
+        break;
+      case ValKind::kS8:
+      case ValKind::kU8:
+        field[0] = static_cast<uint8_t>(v.i32);
+        break;
+      case ValKind::kS16:
+      case ValKind::kU16:
+        write(field, static_cast<uint16_t>(v.i32));
+        break;
+      case ValKind::kS64:
+      case ValKind::kU64:
+        write(field, v.i64);
+        break;
+      case ValKind::kF32:
+        write(field, canonical_f32(v.f32));
+        break;
+      case ValKind::kF64:
+        write(field, canonical_f64(v.f64));
+        break;
+      default:  // s32, u32
+        write(field, v.i32);
+        break;
+    }
+  }
+}
+
+engine::Value lower_scalar_result(const NativeScalarPlan& plan, const uint8_t* src) {
+  auto i32 = [](int32_t v) { return engine::Value::from_i32(v); };
+  switch (plan.result->kind) {
+    case ValKind::kS8:
+      return i32(read<int8_t>(src));
+    case ValKind::kU8:
+      return i32(src[0]);
+    case ValKind::kS16:
+      return i32(read<int16_t>(src));
+    case ValKind::kU16:
+      return i32(read<uint16_t>(src));
+    case ValKind::kS64:
+    case ValKind::kU64:
+      return engine::Value::from_i64(read<int64_t>(src));
+    case ValKind::kF32:
+      return engine::Value::from_f32(canonical_f32(read<float>(src)));
+    case ValKind::kF64:
+      return engine::Value::from_f64(canonical_f64(read<double>(src)));
+    default:  // s32, u32
+      return i32(read<int32_t>(src));
+  }
+}
 
 Result<void> lift_params_native(LiftLowerContext& cx, const FuncLayout& func,
                                 const NativeType& params, std::span<const engine::Value> flat_args,

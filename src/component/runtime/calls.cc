@@ -79,6 +79,33 @@ Result<void> call_native(abi::LiftLowerContext& cx, const abi::FuncLayout& layou
                                    lent_base, lent_size, params, results);
 }
 
+// A lowered import of a native host function that takes and returns only numbers: the core
+// values are copied into the parameter struct and the result out of its struct, nothing else.
+engine::HostFunc scalar_native_import(std::shared_ptr<InstanceRuntime> caller, FunctionRef callee,
+                                      abi::NativeScalarPlan plan) {
+  // `callee` keeps the native function alive.
+  const NativeFunction* native = callee->host.native();
+  return [caller, callee, native, plan = std::move(plan)](
+             engine::Store&, std::span<const engine::Value> params,
+             std::span<engine::Value> results) -> Result<void> {
+    if (!caller->abi.may_leave) return cannot_leave();
+    NativeArena arena;
+    uint8_t* param_struct = nullptr;
+    if (!plan.params.empty()) {
+      param_struct =
+          static_cast<uint8_t*>(arena.alloc(native->params->size, native->params->align));
+    }
+    abi::lift_scalar_params(plan, params, param_struct);
+    uint8_t* result = nullptr;
+    if (plan.result) {
+      result = static_cast<uint8_t*>(arena.alloc(native->result->size, native->result->align));
+    }
+    BERTH_TRY(native->call(param_struct, result, arena));
+    if (plan.result) results[0] = abi::lower_scalar_result(plan, result);
+    return {};
+  };
+}
+
 }  // namespace
 
 Result<std::optional<Val>> call_function(engine::Store& store, const Function& func,
@@ -92,6 +119,11 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
                                               abi::FuncLayoutRef layout) {
   auto shared_options = std::make_shared<abi::CanonOptions>(std::move(options));
   const NativeFunction* native = callee->is_host() ? callee->host.native() : nullptr;
+  if (native) {
+    if (auto plan = abi::native_scalar_plan(*layout, *native->params, native->result.get())) {
+      return scalar_native_import(std::move(caller), std::move(callee), std::move(*plan));
+    }
+  }
   return [caller, callee, shared_options, layout, native](
              engine::Store& store, std::span<const engine::Value> params,
              std::span<engine::Value> results) -> Result<void> {
