@@ -1,6 +1,7 @@
 // Fuzzes the component binary decoder and the validator: any input must decode or fail with an
 // error, never crash, everything decoded must point inside the input, and whatever decodes must
-// validate or be rejected with an error.
+// validate or be rejected with an error, under the default, the strictest and the fewest-feature
+// validation options.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -72,6 +73,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (decoded.ok() && decoded->kind == BinaryKind::kComponent) {
     check_component(decoded->component, input);
     (void)berth::component::validate_component(decoded->component, input);
+    // The optional rules and the turned-off features have their own paths.
+    berth::component::ValidateOptions strictest;
+    strictest.nested_names = true;
+    strictest.root_embedder_rules = true;
+    (void)berth::component::validate_component(decoded->component, input, strictest);
+    berth::component::ValidateOptions fewest;
+    fewest.features = FeatureSet::none();
+    fewest.simd = false;
+    fewest.reference_types = false;
+    (void)berth::component::validate_component(decoded->component, input, fewest);
   }
   // With every gated feature off the decoder takes its rejection paths.
   DecodeOptions strict;

@@ -104,7 +104,8 @@ Result<void> call_post_return(LiftLowerContext& cx, std::span<const engine::Valu
 Result<void> lift_params_native(LiftLowerContext& cx, const FuncLayout& func,
                                 const NativeType& params, std::span<const engine::Value> flat_args,
                                 uint8_t* dst, NativeArena& arena, NativeHandles& handles);
-// Lowers the native result at `src`, which check_native must have accepted, for the guest.
+// Lowers the native result at `src`, which check_native must have accepted, for the guest. No
+// guest code may have run since lift_params_native on the same `cx` (its memory view is reused).
 // [lent_base, lent_base + lent_size) is the linear memory as it was during the call: views into
 // it are read from where those bytes are after realloc has run.
 Result<void> lower_results_native(LiftLowerContext& cx, const FuncLayout& func,

@@ -641,7 +641,7 @@ Result<void> lower_results_native(LiftLowerContext& cx, const FuncLayout& func,
                                   uint64_t lent_size, std::span<const engine::Value> flat_args,
                                   std::span<engine::Value> flat_results) {
   if (func.result && result) {
-    BERTH_TRY(prepare_memory(cx));
+    // The memory view lift_params_native fetched is still current: only native code ran since.
     NativeLowerer lowerer(cx, handles, lent_base, lent_size);
     if (func.result_in_memory) {
       size_t out_index = func.params_in_memory ? 1 : func.flat_params.size();
