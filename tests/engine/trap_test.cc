@@ -111,6 +111,49 @@ TEST_F(TrapTest, StoreStaysUsableAfterTraps) {
   EXPECT_EQ(ok->i32, 7);
 }
 
+// A failing host function is a trap, which wasm's exception handlers must not catch: a guest that
+// carried on could act after its host said no (after exit, say).
+class UncatchableHostFailureTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    Func fail = expect_ok(store_->create_host_func(
+        {}, [](Store&, std::span<const Value>, std::span<Value>) -> Result<void> {
+          return Error(ErrorCode::kTrap, "the host refused");
+        }));
+    Func observe = expect_ok(store_->create_host_func(
+        {}, [this](Store&, std::span<const Value>, std::span<Value>) -> Result<void> {
+          ++observed_;
+          return {};
+        }));
+    guest_ = instantiate("catch_host_failure", {Extern::of(fail), Extern::of(observe)});
+    // Were the failure catchable, the spinning handler would run until this deadline.
+    store_->set_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  }
+
+  Instance guest_{};
+  int observed_ = 0;
+};
+
+TEST_F(UncatchableHostFailureTest, HandlerCannotCallTheHostAgain) {
+  auto result = call0(guest_, "catch_then_call_host");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kTrap);
+  EXPECT_EQ(result.error().message(), "the host refused");
+  EXPECT_EQ(observed_, 0);
+}
+
+TEST_F(UncatchableHostFailureTest, HandlerDoesNotRunOn) {
+  auto result = call0(guest_, "catch_then_spin");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kTrap);
+  EXPECT_EQ(result.error().message(), "the host refused");
+  // Had the handler spun until the deadline, the store would refuse to run the guest now.
+  auto again = call0(guest_, "catch_then_call_host");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message(), "the host refused");
+}
+
 TEST_F(EngineTest, TrapInStartFunctionFailsInstantiation) {
   auto module = compile("start_trap");
   auto instance = store_->instantiate(*module, {});

@@ -409,8 +409,9 @@ Result<void> V8Store::run_guest(Body&& body) {
     result = translate_failure(try_catch, fired);
   }
   pending_host_error_.reset();
-  if (outermost && (fired || isolate_->IsExecutionTerminating())) {
+  if (outermost && (fired || host_terminated_ || isolate_->IsExecutionTerminating())) {
     isolate_->CancelTerminateExecution();
+    host_terminated_ = false;
   }
   return result;
 }
@@ -418,11 +419,7 @@ Result<void> V8Store::run_guest(Body&& body) {
 Error V8Store::translate_failure(v8::TryCatch& try_catch, bool deadline_fired) {
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
   if (pending_host_error_) {
-    Error error = std::move(*pending_host_error_);
-    if (error.backtrace().empty() && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-      error.set_backtrace(wasm_backtrace(isolate_, context, try_catch.Exception()));
-    }
-    return error;
+    return std::move(*pending_host_error_);
   }
   if (try_catch.HasTerminated() || !try_catch.HasCaught()) {
     if (deadline_fired || (watchdog_ && watchdog_->expired())) {
@@ -504,13 +501,28 @@ Result<void> V8Store::call(Func func, std::span<const Value> args, std::span<Val
 }
 
 void V8Store::fail_host_call(Error error) {
-  v8::Local<v8::String> message = js_string(isolate_, error.message());
-  pending_host_error_ = std::move(error);
-  isolate_->ThrowException(v8::Exception::Error(message));
+  v8::Local<v8::Value> exception = v8::Exception::Error(js_string(isolate_, error.message()));
+  // Read now: once execution is terminated, the exception does not reach run_guest.
+  if (error.backtrace().empty()) {
+    error.set_backtrace(wasm_backtrace(isolate_, isolate_->GetCurrentContext(), exception));
+  }
+  if (!pending_host_error_) pending_host_error_ = std::move(error);
+  // A failed host call is a trap, and wasm must not catch traps, but a `catch_all` would catch
+  // the exception. So execution is also terminated, which no handler can catch: the exception
+  // unwinds the guest at once, the termination stops a handler at its next check, and
+  // invoke_host refuses the host calls a handler makes before that.
+  isolate_->ThrowException(exception);
+  isolate_->TerminateExecution();
+  host_terminated_ = true;
 }
 
 void V8Store::invoke_host(const HostRecord& record,
                           const v8::FunctionCallbackInfo<v8::Value>& info) {
+  if (pending_host_error_) {
+    // A handler caught the exception of a failed host call and carries on: it is trapping.
+    isolate_->ThrowException(v8::Exception::Error(js_string(isolate_, "trapping")));
+    return;
+  }
   const FuncType& type = record.type;
   SmallBuffer<Value, 16> params(type.params.size());
   SmallBuffer<Value, 8> results(type.results.size());

@@ -97,6 +97,7 @@ class V8Store final : public Store {
   std::vector<std::unique_ptr<HostRecord>> host_records_;
   std::unordered_map<uint64_t, v8::Global<v8::Object>> module_objects_;
   std::optional<Error> pending_host_error_;
+  bool host_terminated_ = false;  // fail_host_call terminated execution
   int depth_ = 0;
   std::unique_ptr<Watchdog> watchdog_;
 };
