@@ -1,9 +1,11 @@
-// Fuzzes berth's core module reader and the memory-limit rewrite built on it.
+// Fuzzes berth's core module reader and the rewrites built on it: the memory-limit cap and the
+// lowering of try_table to the legacy exception instructions.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
 #include "berth/engine/module_info.h"
+#include "engine/legacy_exceptions.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::span<const uint8_t> bytes(data, size);
@@ -13,6 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (info && capped) {
     auto again = berth::engine::read_module_info(*capped);
     if (!again) __builtin_trap();
+  }
+  auto lowered = berth::engine::lower_try_table(bytes);
+  if (lowered && *lowered) {
+    // Only code changes: the interface reads the same, and nothing is left to lower.
+    if (info && !berth::engine::read_module_info(**lowered)) __builtin_trap();
+    auto twice = berth::engine::lower_try_table(**lowered);
+    if (!twice || *twice) __builtin_trap();
   }
   return 0;
 }

@@ -2,27 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "support/byte_reader.h"
-
 #include <algorithm>
+
+#include "engine/module_sections.h"
+#include "support/byte_reader.h"
 
 namespace berth::engine {
 namespace {
-
-constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6d};
-
-enum SectionId : uint8_t {
-  kCustom = 0,
-  kType = 1,
-  kImport = 2,
-  kFunction = 3,
-  kTable = 4,
-  kMemory = 5,
-  kGlobal = 6,
-  kExport = 7,
-  kStart = 8,
-  kTag = 13,
-};
 
 Result<ValType> read_val_type(ByteReader& r) {
   size_t at = r.offset();
@@ -388,45 +374,6 @@ class InfoReader {
   std::vector<FuncType> tags_;
 };
 
-Result<void> check_preamble(ByteReader& r) {
-  BERTH_TRY_ASSIGN(ByteRange magic, r.read_range(4, "the magic number"));
-  if (!std::equal(kMagic, kMagic + 4, r.input().begin() + magic.offset)) {
-    return r.error_at(0, "not a WebAssembly binary (missing the \\0asm magic number)");
-  }
-  BERTH_TRY_ASSIGN(uint32_t version, r.read_fixed_u32());
-  if (version == 0x0001000d) {
-    return Error(ErrorCode::kMalformed, "this is a component, not a core module");
-  }
-  if (version != 1) {
-    return r.error_at(4, fmt::format("unsupported core module version 0x{:08x}", version));
-  }
-  return {};
-}
-
-// Calls `visit(id, section_reader, header_offset)` for each section.
-template <typename Visit>
-Result<void> for_each_section(std::span<const uint8_t> wasm, Visit visit) {
-  ByteReader r(wasm);
-  BERTH_TRY(check_preamble(r));
-  while (!r.at_end()) {
-    size_t header = r.offset();
-    BERTH_TRY_ASSIGN(uint8_t id, r.read_u8());
-    BERTH_TRY_ASSIGN(uint32_t size, r.read_u32());
-    BERTH_TRY_ASSIGN(ByteReader section, r.split(size, "section"));
-    BERTH_TRY(visit(id, section, header));
-  }
-  return {};
-}
-
-void write_u32_leb(std::vector<uint8_t>& out, uint64_t value) {
-  do {
-    uint8_t byte = value & 0x7f;
-    value >>= 7;
-    if (value != 0) byte |= 0x80;
-    out.push_back(byte);
-  } while (value != 0);
-}
-
 }  // namespace
 
 const ExportType* ModuleInfo::find_export(std::string_view name) const {
@@ -481,9 +428,7 @@ Result<std::vector<uint8_t>> cap_defined_memories(std::span<const uint8_t> wasm,
           write_u32_leb(body, t.limits.min);
           write_u32_leb(body, max);
         }
-        out.push_back(kMemory);
-        write_u32_leb(out, body.size());
-        out.insert(out.end(), body.begin(), body.end());
+        write_section(out, kMemory, body);
         return {};
       }));
   if (out.empty()) out.assign(wasm.begin(), wasm.begin() + 8);  // a module without sections

@@ -1,5 +1,5 @@
 // Helpers for the component decoder tests: file access, a minimal JSON reader for the corpus
-// manifests, and a small builder for hand-written binaries.
+// manifests; the builder for hand-written binaries is common/bytes.h.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/bytes.h"
 
 namespace berth::component::testing {
 
@@ -54,51 +56,7 @@ struct Json {
 // Returns nullopt on malformed input.
 std::optional<Json> parse_json(std::string_view text);
 
-// Builds binaries byte by byte: LEB128s, names, sections with their sizes.
-class Bytes {
- public:
-  Bytes() = default;
-  Bytes(std::initializer_list<uint8_t> bytes) : data_(bytes) {}
-
-  Bytes& u8(uint8_t b) {
-    data_.push_back(b);
-    return *this;
-  }
-  Bytes& raw(std::initializer_list<uint8_t> bytes) {
-    data_.insert(data_.end(), bytes.begin(), bytes.end());
-    return *this;
-  }
-  Bytes& raw(const Bytes& other) {
-    data_.insert(data_.end(), other.data_.begin(), other.data_.end());
-    return *this;
-  }
-  Bytes& u32(uint32_t value) {
-    do {
-      uint8_t b = value & 0x7f;
-      value >>= 7;
-      data_.push_back(value ? (b | 0x80) : b);
-    } while (value);
-    return *this;
-  }
-  Bytes& name(std::string_view text) {
-    u32(static_cast<uint32_t>(text.size()));
-    data_.insert(data_.end(), text.begin(), text.end());
-    return *this;
-  }
-  // A section: id, LEB128 size, contents.
-  Bytes& section(uint8_t id, const Bytes& contents) {
-    u8(id);
-    u32(static_cast<uint32_t>(contents.size()));
-    return raw(contents);
-  }
-
-  size_t size() const { return data_.size(); }
-  const std::vector<uint8_t>& data() const { return data_; }
-  operator std::span<const uint8_t>() const { return data_; }
-
- private:
-  std::vector<uint8_t> data_;
-};
+using berth::testing::Bytes;
 
 inline Bytes component_preamble() {
   return Bytes{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00};

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "engine/legacy_exceptions.h"
 #include "engine/v8/v8_errors.h"
 #include "engine/v8/v8_module.h"
 #include "engine/v8/v8_platform.h"
@@ -63,7 +64,14 @@ class V8Engine final : public Engine {
              .ToLocal(&module)) {
       // V8 validates the whole module; its message is the authoritative one.
       Error error = error_from_exception(compile_isolate_, scope.context(), try_catch.Exception());
-      return Error(ErrorCode::kInvalid, describe_compile_error(error.message()));
+      try_catch.Reset();
+      // Only a module V8 refuses is searched for try_table, so others pay nothing for it.
+      Result<std::optional<std::vector<uint8_t>>> lowered = lower_try_table(bytes);
+      if (!lowered || !*lowered ||
+          !v8::WasmModuleObject::Compile(compile_isolate_, {(*lowered)->data(), (*lowered)->size()})
+               .ToLocal(&module)) {
+        return Error(ErrorCode::kInvalid, describe_compile_error(error.message()));
+      }
     }
     if (!info) {
       return Error(ErrorCode::kUnsupported,
