@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/instruction_reader.h"
 #include "engine/module_sections.h"
 #include "support/byte_reader.h"
 
@@ -84,48 +85,33 @@ Result<GlobalType> read_global_type(ByteReader& r) {
 // Skips a constant expression up to and including its `end`.
 Result<void> skip_const_expr(ByteReader& r) {
   while (true) {
-    size_t at = r.offset();
-    BERTH_TRY_ASSIGN(uint8_t op, r.read_u8());
-    switch (op) {
-      case 0x0b:
+    BERTH_TRY_ASSIGN(Instruction in, read_instruction(r));
+    switch (in.opcode) {
+      case opcode::kEnd:
         return {};
-      case 0x41:
-        BERTH_TRY(r.read_s32());
-        break;
+      case 0x41:  // i32.const ... f64.const
       case 0x42:
-        BERTH_TRY(r.read_s64());
-        break;
       case 0x43:
-        BERTH_TRY(r.read_range(4, "constant"));
-        break;
       case 0x44:
-        BERTH_TRY(r.read_range(8, "constant"));
-        break;
-      case 0x23:
-        BERTH_TRY(r.read_u32());
-        break;  // global.get
-      case 0xd0:
-        BERTH_TRY(read_val_type(r));
-        break;  // ref.null
-      case 0xd2:
-        BERTH_TRY(r.read_u32());
-        break;  // ref.func
-      case 0x6a:
+      case 0x23:  // global.get
+      case 0xd0:  // ref.null
+      case 0xd2:  // ref.func
+      case 0x6a:  // the extended-const arithmetic
       case 0x6b:
       case 0x6c:
       case 0x7c:
       case 0x7d:
       case 0x7e:
-        break;  // extended-const
-      case 0xfd: {
-        BERTH_TRY_ASSIGN(uint32_t sub, r.read_u32());
-        if (sub != 12) return r.error_at(at, "expected v128.const in a constant expression");
-        BERTH_TRY(r.read_range(16, "constant"));
         break;
-      }
+      case 0xfd:
+        if (in.sub_opcode != 12) {
+          return r.error_at(in.bytes.offset, "expected v128.const in a constant expression");
+        }
+        break;
       default:
-        return r.error_at(at,
-                          fmt::format("unexpected opcode 0x{:02x} in a constant expression", op));
+        return r.error_at(in.bytes.offset, fmt::format("unexpected opcode 0x{:02x} in a "
+                                                       "constant expression",
+                                                       in.opcode));
     }
   }
 }
