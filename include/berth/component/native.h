@@ -9,6 +9,7 @@
 // views), so buggy native code gets a trap, never a crash or a malformed value in the guest.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -115,7 +116,11 @@ class NativeArena {
   size_t limit_;
   bool exhausted_ = false;
   // Argument views, start address -> end address (few per call: a sorted vector would not pay).
-  std::vector<std::pair<uintptr_t, uintptr_t>> views_;
+  // The first ones are kept inline, so that a call with a few string arguments does not allocate.
+  using View = std::pair<uintptr_t, uintptr_t>;
+  std::array<View, 4> inline_views_{};
+  size_t inline_view_count_ = 0;
+  std::vector<View> more_views_;
 };
 
 // How resource handles cross: the native side sees a rep of its choosing (e.g. a pointer), the

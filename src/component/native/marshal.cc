@@ -49,7 +49,11 @@ void* NativeArena::alloc(size_t size, size_t align) {
 void NativeArena::add_view(const void* ptr, size_t size) {
   if (size == 0) return;
   auto start = reinterpret_cast<uintptr_t>(ptr);
-  views_.emplace_back(start, start + size);
+  if (inline_view_count_ < inline_views_.size()) {
+    inline_views_[inline_view_count_++] = {start, start + size};
+  } else {
+    more_views_.emplace_back(start, start + size);
+  }
 }
 
 bool NativeArena::contains(const void* ptr, size_t size) const {
@@ -65,8 +69,12 @@ bool NativeArena::contains(const void* ptr, size_t size) const {
   for (const Block& block : blocks_) {
     if (within(block.data.get(), block.size)) return true;
   }
-  for (auto [first, last] : views_) {
-    if (start >= first && end <= last) return true;
+  auto in_view = [&](const View& view) { return start >= view.first && end <= view.second; };
+  for (size_t i = 0; i < inline_view_count_; ++i) {
+    if (in_view(inline_views_[i])) return true;
+  }
+  for (const View& view : more_views_) {
+    if (in_view(view)) return true;
   }
   return false;
 }

@@ -531,7 +531,10 @@ void V8Store::invoke_host(const HostRecord& record,
     v8::Local<v8::Value> arg = info[static_cast<int>(i)];
     // The common case first, without a context or a Result: every call passes through here.
     if (type.params[i] == ValType::kI32 && arg->IsInt32()) {
-      params[i] = Value::from_i32(arg.As<v8::Int32>()->Value());
+      // Set in place: copying a whole Value just built costs a store-forwarding stall per
+      // argument (its fields are stored piecewise, then loaded as one).
+      params[i].type = ValType::kI32;
+      params[i].i32 = arg.As<v8::Int32>()->Value();
       continue;
     }
     if (context.IsEmpty()) context = isolate_->GetCurrentContext();
