@@ -34,6 +34,34 @@ TEST_F(RuntimeTest, ExportsAreListedWithTheirTypes) {
   EXPECT_THAT(missing.error().message(), HasSubstr("exports no function 'sub'"));
 }
 
+// Calls between two component instances (fused through native structs, with no Val built).
+TEST_F(RuntimeTest, ComponentToComponentCallsCarryEveryShapeOfValue) {
+  auto instance = instantiate_bytes(guest("component_fused"), "fused");
+  // The callee's post-return overwrites the string it returned with 'X's: the caller has its
+  // copy by then.
+  for (std::string text : {std::string("hello"), std::string(""), std::string(5000, 'y'),
+                           std::string("h\xc3\xa9llo \xf0\x9f\x98\x80")}) {
+    auto echoed = call(*instance, "echo", {Val::string(text)});
+    ASSERT_TRUE(echoed) << echoed.error().describe();
+    EXPECT_EQ((*echoed)->str, text);
+  }
+  // result<f32, u64> flattens to (i32, i64): the f32 travels in the joined i64.
+  auto ok = call(*instance, "pick", {Val::ok(Val::float32(1.5f))});
+  ASSERT_TRUE(ok) << ok.error().describe();
+  EXPECT_EQ((*ok)->discriminant, 0u);
+  EXPECT_EQ((*ok)->payload().f32, 1.5f);
+  auto err = call(*instance, "pick", {Val::err(Val::u64(0x123456789abcdefull))});
+  ASSERT_TRUE(err) << err.error().describe();
+  EXPECT_EQ((*err)->discriminant, 1u);
+  EXPECT_EQ((*err)->payload().u, 0x123456789abcdefull);
+  // 17 parameters spill into memory on the caller's side and on the callee's.
+  std::vector<Val> args;
+  for (uint32_t i = 1; i <= 17; ++i) args.push_back(Val::u32(i));
+  auto sum = call(*instance, "sum17", args);
+  ASSERT_TRUE(sum) << sum.error().describe();
+  EXPECT_EQ((*sum)->u, 153u);
+}
+
 TEST_F(RuntimeTest, GuestTrapIsAnError) {
   auto instance = instantiate_bytes(guest("component_adder"), "adder");
   auto result = call(*instance, "fail", {});

@@ -114,6 +114,21 @@ Result<void> lower_results_native(LiftLowerContext& cx, const FuncLayout& func,
                                   uint64_t lent_size, std::span<const engine::Value> flat_args,
                                   std::span<engine::Value> flat_results);
 
+// The callee side of a fused component-to-component call, where the parameter struct came from
+// lift_params_native on the caller's side: lowers it for the lifted callee into `flat_args`
+// (sized by lift_core_type(): flat values, or one pointer to a tuple allocated with the callee's
+// realloc), lending borrows to cx.task.
+Result<void> lower_params_native(LiftLowerContext& cx, const FuncLayout& func,
+                                 const NativeType& params, const uint8_t* src,
+                                 NativeHandles& handles, std::span<engine::Value> flat_args);
+// Lifts the callee's core results into the native struct at `dst` (result.size zeroed bytes):
+// UTF-8 strings and lists of integers become views into the callee's memory, valid until its
+// post-return runs.
+Result<void> lift_results_native(LiftLowerContext& cx, const FuncLayout& func,
+                                 const NativeType& result,
+                                 std::span<const engine::Value> flat_results, uint8_t* dst,
+                                 NativeArena& arena, NativeHandles& handles);
+
 // Functions whose parameters are all numbers or bools and whose result (if any) is a number
 // skip all of that: each core value is copied into its field of the parameter struct and the
 // result read back, with no memory, handles or checks involved.

@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cmath>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,29 @@ inline float canonical_f32(float f) {
 inline double canonical_f64(double f) {
   return std::isnan(f) ? std::bit_cast<double>(0x7ff8000000000000ull) : f;
 }
+
+// Bit-casts a variant payload's core value to the joined type of its position
+// (lower_flat_variant in the spec).
+engine::Value coerce_to_joined(engine::Value v, engine::ValType want);
+
+// Core values being produced into a span sized by the function type; one more is an error.
+class FlatWriter {
+ public:
+  explicit FlatWriter(std::span<engine::Value> out) : out_(out) {}
+  Result<void> push(engine::Value v) {
+    if (size_ == out_.size()) {
+      return Error(ErrorCode::kInternal, "more core values than the function type has");
+    }
+    out_[size_++] = v;
+    return {};
+  }
+  size_t size() const { return size_; }
+  engine::Value& operator[](size_t i) { return out_[i]; }
+
+ private:
+  std::span<engine::Value> out_;
+  size_t size_ = 0;
+};
 
 // Flat lifting and lowering refuse types whose flattening was not kept.
 Result<void> check_flat_kept(const TypeLayout& layout);

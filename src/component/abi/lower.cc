@@ -311,7 +311,8 @@ Result<std::pair<uint32_t, uint32_t>> store_string(LiftLowerContext& cx, const T
   return store_string_into_range(cx, v.str);
 }
 
-// Bit-casts a payload core value to the joined type of its variant position (lower_flat_variant).
+}  // namespace
+
 engine::Value coerce_to_joined(engine::Value v, ValType want) {
   if (v.type == want) return v;
   uint32_t low =
@@ -321,8 +322,6 @@ engine::Value coerce_to_joined(engine::Value v, ValType want) {
   if (v.type == ValType::kF64) return engine::Value::from_i64(std::bit_cast<int64_t>(v.f64));
   return engine::Value::from_i64(static_cast<int64_t>(uint64_t{low}));
 }
-
-}  // namespace
 
 Result<void> store_value(LiftLowerContext& cx, const TypeLayout& layout, const Val& v,
                          uint32_t ptr) {

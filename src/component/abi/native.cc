@@ -408,8 +408,9 @@ class NativeLowerer {
         std::memcpy(cx_.memory_data() + ptr, &bits, layout.size);
         return {};
       }
-      case ValKind::kOwn: {
-        BERTH_TRY_ASSIGN(uint32_t index, own(layout, native, src));
+      case ValKind::kOwn:
+      case ValKind::kBorrow: {
+        BERTH_TRY_ASSIGN(uint32_t index, handle(layout, native, src));
         write(cx_.memory_data() + ptr, index);
         return {};
       }
@@ -418,47 +419,84 @@ class NativeLowerer {
     }
   }
 
-  // A result that flattens into one core value: a scalar, possibly inside one-field records,
-  // tuples and one-element lists, or a variant whose cases carry no payload.
-  Result<engine::Value> flat_scalar(const TypeLayout& layout, const NativeType& native,
-                                    const uint8_t* src) {
+  // The core values of a value, appended to `out` (lower_flat for native values).: a scalar,
+  // possibly inside one-field records, tuples and one-element lists, or a variant whose cases carry
+  // no payload.
+  Result<void> flat(const TypeLayout& layout, const NativeType& native, const uint8_t* src,
+                    FlatWriter& out) {
     auto i32 = [](uint32_t v) { return engine::Value::from_i32(static_cast<int32_t>(v)); };
     switch (layout.kind) {
       case ValKind::kBool:
       case ValKind::kU8:
-        return i32(src[0]);
+        return out.push(i32(src[0]));
       case ValKind::kS8:
-        return i32(static_cast<uint32_t>(static_cast<int32_t>(read<int8_t>(src))));
+        return out.push(i32(static_cast<uint32_t>(static_cast<int32_t>(read<int8_t>(src)))));
       case ValKind::kU16:
-        return i32(read<uint16_t>(src));
+        return out.push(i32(read<uint16_t>(src)));
       case ValKind::kS16:
-        return i32(static_cast<uint32_t>(static_cast<int32_t>(read<int16_t>(src))));
+        return out.push(i32(static_cast<uint32_t>(static_cast<int32_t>(read<int16_t>(src)))));
       case ValKind::kS32:
       case ValKind::kU32:
       case ValKind::kChar:
       case ValKind::kFlags:
-      case ValKind::kEnum:
-        return i32(read<uint32_t>(src));
+        return out.push(i32(read<uint32_t>(src)));
       case ValKind::kS64:
       case ValKind::kU64:
-        return engine::Value::from_i64(read<int64_t>(src));
+        return out.push(engine::Value::from_i64(read<int64_t>(src)));
       case ValKind::kF32:
-        return engine::Value::from_f32(canonical_f32(read<float>(src)));
+        return out.push(engine::Value::from_f32(canonical_f32(read<float>(src))));
       case ValKind::kF64:
-        return engine::Value::from_f64(canonical_f64(read<double>(src)));
-      case ValKind::kVariant:
-      case ValKind::kOption:
-      case ValKind::kResult:
-        return i32(native.tag_size == 1 ? src[0] : read<uint32_t>(src));
+        return out.push(engine::Value::from_f64(canonical_f64(read<double>(src))));
+      case ValKind::kString: {
+        BERTH_TRY_ASSIGN(auto range, string(read<NativeStr>(src)));
+        BERTH_TRY(out.push(i32(range.first)));
+        return out.push(i32(range.second));
+      }
+      case ValKind::kList: {
+        if (layout.fixed_length) {
+          const NativeType& element = *native.element;
+          for (uint32_t i = 0; i < *layout.fixed_length; ++i) {
+            BERTH_TRY(flat(layout.element(), element, src + size_t{i} * element.size, out));
+          }
+          return {};
+        }
+        BERTH_TRY_ASSIGN(auto range, list(layout, native, read<NativeList>(src)));
+        BERTH_TRY(out.push(i32(range.first)));
+        return out.push(i32(range.second));
+      }
       case ValKind::kRecord:
       case ValKind::kTuple:
-        return flat_scalar(*layout.children[0], *native.members[0].type,
-                           src + native.members[0].offset);
-      case ValKind::kList:
-        return flat_scalar(layout.element(), *native.element, src);
-      case ValKind::kOwn: {
-        BERTH_TRY_ASSIGN(uint32_t index, own(layout, native, src));
-        return i32(index);
+        for (size_t i = 0; i < layout.children.size(); ++i) {
+          BERTH_TRY(flat(*layout.children[i], *native.members[i].type,
+                         src + native.members[i].offset, out));
+        }
+        return {};
+      case ValKind::kVariant:
+      case ValKind::kEnum:
+      case ValKind::kOption:
+      case ValKind::kResult: {
+        uint32_t case_index = native.tag_size == 1 ? src[0] : read<uint32_t>(src);
+        BERTH_TRY(out.push(i32(case_index)));
+        size_t start = out.size();
+        const TypeLayout* payload =
+            case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
+        if (payload) {
+          const NativeType::Member& m = native.members[case_index];
+          BERTH_TRY(flat(*payload, *m.type, src + m.offset, out));
+        }
+        // layout.flat is {i32 discriminant, joined payload types...}.
+        for (size_t i = start; i < out.size(); ++i) {
+          out[i] = coerce_to_joined(out[i], layout.flat[1 + i - start]);
+        }
+        for (size_t i = out.size() - start + 1; i < layout.flat.size(); ++i) {
+          BERTH_TRY(out.push(engine::Value::zero(layout.flat[i])));
+        }
+        return {};
+      }
+      case ValKind::kOwn:
+      case ValKind::kBorrow: {
+        BERTH_TRY_ASSIGN(uint32_t index, handle(layout, native, src));
+        return out.push(i32(index));
       }
       default:
         return no_native_form(layout);
@@ -512,12 +550,17 @@ class NativeLowerer {
     return std::pair{ptr, len};
   }
 
-  Result<uint32_t> own(const TypeLayout& layout, const NativeType& native, const uint8_t* src) {
+  // An own handle moves into the instance's table; a borrow (a parameter of a fused call) is
+  // lent to the callee's task.
+  Result<uint32_t> handle(const TypeLayout& layout, const NativeType& native, const uint8_t* src) {
     if (!cx_.instance) {
       return Error(ErrorCode::kInvalid,
                    "lowering a resource handle needs the instance's handle table");
     }
     BERTH_TRY_ASSIGN(uint32_t rep, handles_.from_native(native, read<NativeRep>(src)));
+    if (layout.kind == ValKind::kBorrow) {
+      return lower_borrow(*cx_.instance, cx_.task, layout.type->resource, rep);
+    }
     return lower_own(*cx_.instance, layout.type->resource, rep);
   }
 
@@ -532,6 +575,61 @@ bool is_number(ValKind kind) {
 }
 
 }  // namespace
+
+Result<void> lower_params_native(LiftLowerContext& cx, const FuncLayout& func,
+                                 const NativeType& params, const uint8_t* src,
+                                 NativeHandles& handles, std::span<engine::Value> flat_args) {
+  BERTH_TRY(prepare_memory(cx));
+  // The views in `src` point into the caller's memory, which the callee's realloc cannot move.
+  NativeLowerer lowerer(cx, handles, nullptr, 0);
+  if (func.params_in_memory) {
+    if (!cx.options.memory) {
+      return Error(ErrorCode::kInvalid,
+                   "spilled parameters need a memory in the canonical options");
+    }
+    if (flat_args.size() != 1) {
+      return Error(ErrorCode::kInternal, "spilled parameters take one core value");
+    }
+    const TypeLayout& tuple = *func.params_tuple;
+    BERTH_TRY_ASSIGN(uint32_t ptr, cx.allocate(tuple.alignment, tuple.size));
+    for (size_t i = 0; i < func.params.size(); ++i) {
+      BERTH_TRY(lowerer.store(*func.params[i], *params.members[i].type,
+                              src + params.members[i].offset, ptr + tuple.field_offsets[i]));
+    }
+    flat_args[0] = engine::Value::from_i32(static_cast<int32_t>(ptr));
+    return {};
+  }
+  FlatWriter out(flat_args);
+  for (size_t i = 0; i < func.params.size(); ++i) {
+    BERTH_TRY(lowerer.flat(*func.params[i], *params.members[i].type, src + params.members[i].offset,
+                           out));
+  }
+  if (out.size() != flat_args.size()) {
+    return Error(ErrorCode::kInternal, "fewer core values than the function type has");
+  }
+  return {};
+}
+
+Result<void> lift_results_native(LiftLowerContext& cx, const FuncLayout& func,
+                                 const NativeType& result,
+                                 std::span<const engine::Value> flat_results, uint8_t* dst,
+                                 NativeArena& arena, NativeHandles& handles) {
+  if (!func.result) return {};
+  cx.begin_lift();
+  BERTH_TRY(prepare_memory(cx));
+  NativeLifter lifter(cx, arena, handles);
+  if (func.result_in_memory) {
+    if (flat_results.size() != 1 || flat_results[0].type != ValType::kI32) {
+      return Error(ErrorCode::kInvalid,
+                   "core values do not match the function type: expected a result pointer");
+    }
+    auto ptr = static_cast<uint32_t>(flat_results[0].i32);
+    BERTH_TRY(check_value_range(cx, *func.result, ptr, "the result"));
+    return lifter.load(*func.result, result, ptr, dst);
+  }
+  FlatReader reader(flat_results);
+  return lifter.lift_flat(*func.result, result, reader, dst);
+}
 
 std::optional<NativeScalarPlan> native_scalar_plan(const FuncLayout& func, const NativeType& params,
                                                    const NativeType* result) {
@@ -659,7 +757,8 @@ Result<void> lower_results_native(LiftLowerContext& cx, const FuncLayout& func,
                      "core values do not match the function type: expected "
                      "room for one result");
       }
-      BERTH_TRY_ASSIGN(flat_results[0], lowerer.flat_scalar(*func.result, *result, src));
+      FlatWriter out(flat_results);
+      BERTH_TRY(lowerer.flat(*func.result, *result, src, out));
     }
   }
   // The call has resolved: the handles lent to it are the caller's again.

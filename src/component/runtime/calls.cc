@@ -79,6 +79,77 @@ Result<void> call_native(abi::LiftLowerContext& cx, const abi::FuncLayout& layou
                                    lent_base, lent_size, params, results);
 }
 
+// A call from one component instance into a function another one lifted, fused: the caller's
+// arguments are lifted straight into a native parameter struct and lowered from it into the
+// callee, and the callee's result comes back the same way, with no Val built. The native layout
+// is the meeting point, as it is for bundles; resource reps cross unchanged.
+struct FusedPlan {
+  NativeTypeRef params;
+  NativeTypeRef result;  // null: no result
+  size_t core_params = 0;
+  std::vector<engine::ValType> core_results;
+};
+
+std::shared_ptr<const FusedPlan> fused_plan(const abi::FuncLayout& caller, const Function& callee) {
+  if (callee.is_host() || !callee.layout) return nullptr;
+  // Each side lays values out from its own view of the type: they must agree.
+  if (native_signature(*caller.type) != native_signature(*callee.layout->type)) return nullptr;
+  auto params = native_params_layout(*caller.type);
+  if (!params) return nullptr;
+  auto plan = std::make_shared<FusedPlan>();
+  plan->params = std::move(*params);
+  if (caller.type->result) {
+    auto result = native_layout(caller.type->result);
+    if (!result) return nullptr;  // a type without native form: the Val path takes it
+    plan->result = std::move(*result);
+  }
+  engine::FuncType core = callee.layout->lift_core_type();
+  plan->core_params = core.params.size();
+  plan->core_results = std::move(core.results);
+  return plan;
+}
+
+Result<void> call_fused(abi::LiftLowerContext& cx, const abi::FuncLayout& layout,
+                        const Function& callee, const FusedPlan& plan,
+                        std::span<const engine::Value> params, std::span<engine::Value> results) {
+  PassThroughHandles handles;
+  NativeArena arena;
+  uint8_t* param_struct = nullptr;
+  if (!layout.params.empty()) {
+    param_struct = static_cast<uint8_t*>(arena.alloc(plan.params->size, plan.params->align));
+    if (param_struct == nullptr) return Error(ErrorCode::kLimit, "the arguments do not fit");
+  }
+  BERTH_TRY(
+      abi::lift_params_native(cx, layout, *plan.params, params, param_struct, arena, handles));
+
+  InstanceRuntime& owner = *callee.owner;
+  if (!owner.may_enter) return Error(ErrorCode::kTrap, "cannot enter component instance");
+  EnterGuard entered(owner);
+  abi::LiftLowerContext callee_cx(cx.store, callee.options, &owner.abi);
+  abi::Task task;
+  callee_cx.task = &task;
+  std::vector<engine::Value> flat_args(plan.core_params);
+  BERTH_TRY(abi::lower_params_native(callee_cx, *callee.layout, *plan.params, param_struct, handles,
+                                     flat_args));
+  std::vector<engine::Value> flat_results;
+  for (engine::ValType t : plan.core_results) flat_results.push_back(engine::Value::zero(t));
+  BERTH_TRY(cx.store.call(callee.core, flat_args, flat_results));
+  uint8_t* result = nullptr;
+  if (plan.result) {
+    result = static_cast<uint8_t*>(arena.alloc(plan.result->size, plan.result->align));
+    if (result == nullptr) return Error(ErrorCode::kLimit, "the result does not fit");
+    BERTH_TRY(abi::lift_results_native(callee_cx, *callee.layout, *plan.result, flat_results,
+                                       result, arena, handles));
+  }
+  BERTH_TRY(task.check_borrows_dropped());
+  // As the spec orders it: the caller receives the result before the callee's post-return,
+  // which may free what the result points to. The caller's memory has not moved since its
+  // arguments were lifted: only the callee ran.
+  BERTH_TRY(abi::lower_results_native(cx, layout, plan.result.get(), result, handles, nullptr, 0,
+                                      params, results));
+  return abi::call_post_return(callee_cx, flat_results);
+}
+
 // A lowered import of a native host function that takes and returns only numbers: the core
 // values are copied into the parameter struct and the result out of its struct, nothing else.
 engine::HostFunc scalar_native_import(std::shared_ptr<InstanceRuntime> caller, FunctionRef callee,
@@ -124,7 +195,8 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
       return scalar_native_import(std::move(caller), std::move(callee), std::move(*plan));
     }
   }
-  return [caller, callee, shared_options, layout, native](
+  std::shared_ptr<const FusedPlan> fused = fused_plan(*layout, *callee);
+  return [caller, callee, shared_options, layout, native, fused](
              engine::Store& store, std::span<const engine::Value> params,
              std::span<engine::Value> results) -> Result<void> {
     if (!caller->abi.may_leave) return cannot_leave();
@@ -137,6 +209,7 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
     abi::Subtask subtask(caller->abi);
     cx.subtask = &subtask;
     if (native) return call_native(cx, *layout, *native, params, results);
+    if (fused) return call_fused(cx, *layout, *callee, *fused, params, results);
     // Hosts take list<number> as bytes (Val::packed): one copy instead of a Val per element,
     // which is what makes large reads and writes through WASI streams or bundles affordable.
     cx.pack_number_lists = callee->is_host();
