@@ -361,7 +361,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   run->add_flag("--inherit-network", options.inherit_network,
                 "Let the guest open sockets (wasi:sockets); denied by default");
   run->add_flag("--allow-ip-name-lookup", options.allow_ip_name_lookup,
-                "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
+                "With --inherit-network, also let the guest resolve host names "
+                "(wasi:sockets/ip-name-lookup)");
   run->add_flag("--trap-unknown-imports", options.trap_unknown_imports,
                 "Link imports that nothing provides to functions that trap when called, "
                 "instead of refusing to run");

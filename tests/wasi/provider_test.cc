@@ -132,6 +132,26 @@ TEST(WasiSocketsTest, EverythingIsDeniedWithoutInheritNetwork) {
   EXPECT_EQ(lookup.payload().discriminant, kAccessDenied);
 }
 
+// A lookup sends queries over the network: --allow-ip-name-lookup grants it only together with
+// --inherit-network.
+TEST(WasiSocketsTest, NameLookupNeedsTheNetworkToo) {
+  using component::Val;
+  auto resolve = [](const wasi::WasiConfig& config) {
+    auto instance = expect_ok(expect_ok(make_provider(config))->create_instance());
+    Val network = call(*instance, "wasi:sockets/instance-network@0.2.12", "instance-network", {});
+    return call(*instance, "wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses",
+                {borrow(network), Val::string("localhost")});
+  };
+  Val lookup_only = resolve({.allow_ip_name_lookup = true});
+  ASSERT_EQ(lookup_only.discriminant, 1u);
+  EXPECT_EQ(lookup_only.payload().discriminant, kAccessDenied);
+  Val network_only = resolve({.inherit_network = true});
+  ASSERT_EQ(network_only.discriminant, 1u);
+  EXPECT_EQ(network_only.payload().discriminant, kAccessDenied);
+  Val both = resolve({.inherit_network = true, .allow_ip_name_lookup = true});
+  EXPECT_EQ(both.discriminant, 0u) << "localhost resolves from /etc/hosts";
+}
+
 TEST(WasiSocketsTest, TcpLoopbackWithInheritNetwork) {
   using component::Val;
   auto instance = expect_ok(expect_ok(make_provider({.inherit_network = true}))->create_instance());
