@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,6 +72,14 @@ using NativeRep = uintptr_t;
 
 inline constexpr uint32_t kNativeViewSize = sizeof(NativeStr);
 inline constexpr uint32_t kNativePointerSize = sizeof(NativeRep);
+
+// The case index stored in the tag of a variant, enum, option or result at `src`.
+inline uint32_t native_case(const NativeType& type, const uint8_t* src) {
+  if (type.tag_size == 1) return src[0];
+  uint32_t tag;
+  std::memcpy(&tag, src, sizeof tag);
+  return tag;
+}
 
 // The layout of `type`. kUnsupported for the asynchronous types (stream, future,
 // error-context).

@@ -395,7 +395,7 @@ class NativeLowerer {
       case ValKind::kEnum:
       case ValKind::kOption:
       case ValKind::kResult: {
-        uint32_t case_index = native.tag_size == 1 ? src[0] : read<uint32_t>(src);
+        uint32_t case_index = native_case(native, src);
         std::memcpy(cx_.memory_data() + ptr, &case_index, layout.discriminant_size);
         const TypeLayout* payload =
             case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
@@ -475,7 +475,7 @@ class NativeLowerer {
       case ValKind::kEnum:
       case ValKind::kOption:
       case ValKind::kResult: {
-        uint32_t case_index = native.tag_size == 1 ? src[0] : read<uint32_t>(src);
+        uint32_t case_index = native_case(native, src);
         BERTH_TRY(out.push(i32(case_index)));
         size_t start = out.size();
         const TypeLayout* payload =

@@ -356,7 +356,7 @@ class Checker {
       case ValKind::kVariant:
       case ValKind::kOption:
       case ValKind::kResult: {
-        uint32_t d = type.tag_size == 4 ? load<uint32_t>(src) : load<uint8_t>(src);
+        uint32_t d = native_case(type, src);
         if (d >= type.members.size()) {
           return path_.error(fmt::format("{} tag {} is out of range (expected 0 to {})",
                                          to_string(type.kind), d, type.members.size() - 1));
@@ -488,7 +488,7 @@ class Reader {
       case ValKind::kVariant:
       case ValKind::kOption:
       case ValKind::kResult: {
-        v.discriminant = type.tag_size == 4 ? load<uint32_t>(src) : load<uint8_t>(src);
+        v.discriminant = native_case(type, src);
         const NativeType::Member& m = type.members[v.discriminant];
         if (m.type) {
           BERTH_TRY_ASSIGN(Val payload, read(*m.type, src + m.offset));
