@@ -28,14 +28,18 @@ fi
 
 # V8 comes from Debian's libnode. apt refuses libnode-dev next to NodeSource's nodejs (its
 # node-acorn dependency wants nodejs:any), so the two packages are unpacked into .deps/libnode.
+# The version unpacked is recorded, so that a newer one apt knows of (a security update) replaces it.
 libnode_dir="$root/.deps/libnode"
-if [ ! -f "$libnode_dir/usr/include/node/v8.h" ] || [ ! -e "$libnode_dir/usr/lib/x86_64-linux-gnu/libnode.so" ]; then
-  echo "setup: unpacking libnode108 and libnode-dev into $libnode_dir"
+libnode_version="$(apt-cache policy libnode108 2>/dev/null | awk '/Candidate:/ {print $2}')"
+if [ ! -f "$libnode_dir/usr/include/node/v8.h" ] || [ ! -e "$libnode_dir/usr/lib/x86_64-linux-gnu/libnode.so" ] ||
+   [ "$(cat "$libnode_dir/VERSION" 2>/dev/null)" != "$libnode_version" ]; then
+  echo "setup: unpacking libnode108 and libnode-dev ${libnode_version} into $libnode_dir"
   tmp="$(mktemp -d)"
   (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null 2>&1 || {
      $sudo_cmd apt-get update -qq && apt-get download libnode108 libnode-dev; })
   rm -rf "$libnode_dir" && mkdir -p "$libnode_dir"
   for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$libnode_dir"; done
+  echo "$libnode_version" > "$libnode_dir/VERSION"
   rm -rf "$tmp"
 fi
 
