@@ -62,6 +62,29 @@ TEST_F(RuntimeTest, ComponentToComponentCallsCarryEveryShapeOfValue) {
   EXPECT_EQ((*sum)->u, 153u);
 }
 
+// Entering a component instance enters its ancestors: while the parent runs, the host may not
+// call into its child, though it may before and after.
+TEST_F(RuntimeTest, HostCannotEnterAChildWhileItsParentRuns) {
+  ComponentInstance* instance = nullptr;
+  std::optional<Result<std::optional<Val>>> nested;
+  resolver_.funcs["callback"] = [&](std::span<const Val>) -> Result<std::optional<Val>> {
+    nested = call(*instance, "child-f", {});
+    return std::optional<Val>();
+  };
+  auto owned = instantiate_bytes(guest("component_reenter_child"), "reenter_child");
+  instance = owned.get();
+  auto before = call(*instance, "child-f", {});
+  ASSERT_TRUE(before) << before.error().describe();
+  EXPECT_EQ((*before)->u, 7u);
+  ASSERT_TRUE(call(*instance, "run", {}));
+  ASSERT_TRUE(nested.has_value());
+  ASSERT_FALSE(*nested);
+  EXPECT_EQ(nested->error().code(), ErrorCode::kTrap);
+  EXPECT_EQ(nested->error().message(), "cannot enter component instance");
+  auto after = call(*instance, "child-f", {});
+  ASSERT_TRUE(after) << after.error().describe();
+}
+
 TEST_F(RuntimeTest, GuestTrapIsAnError) {
   auto instance = instantiate_bytes(guest("component_adder"), "adder");
   auto result = call(*instance, "fail", {});

@@ -11,23 +11,55 @@ Error cannot_leave() {
   return Error(ErrorCode::kTrap, "cannot leave component instance");
 }
 
-// Marks an instance as on the call stack for the duration of a call into it.
+// Whether `instance` is `caller` or one of its ancestors: an instance the caller is inside.
+bool caller_is_inside(const InstanceRuntime* caller, const InstanceRuntime* instance) {
+  for (const InstanceRuntime* c = caller; c != nullptr; c = c->parent.get()) {
+    if (c == instance) return true;
+  }
+  return false;
+}
+
+// Marks the instances a call enters as on the call stack for its duration: the callee's instance
+// and its ancestors, except those the caller is already inside (a child calling back into its
+// parent stays inside the parent). This is the spec's entering_set; the chain never changes, so
+// leaving walks it again instead of storing it.
 class EnterGuard {
  public:
-  explicit EnterGuard(InstanceRuntime& instance) : instance_(instance) {
-    instance_.may_enter = false;
+  EnterGuard(InstanceRuntime& callee, const InstanceRuntime* caller)
+      : callee_(callee), caller_(caller) {}
+  ~EnterGuard() {
+    if (entered_) for_each([](InstanceRuntime& i) { i.may_enter = true; });
   }
-  ~EnterGuard() { instance_.may_enter = true; }
+  EnterGuard(const EnterGuard&) = delete;
+  EnterGuard& operator=(const EnterGuard&) = delete;
+
+  Result<void> enter() {
+    bool may_enter = true;
+    for_each([&](InstanceRuntime& i) { may_enter = may_enter && i.may_enter; });
+    if (!may_enter) return Error(ErrorCode::kTrap, "cannot enter component instance");
+    for_each([](InstanceRuntime& i) { i.may_enter = false; });
+    entered_ = true;
+    return {};
+  }
 
  private:
-  InstanceRuntime& instance_;
+  template <typename F>
+  void for_each(F f) {
+    for (InstanceRuntime* i = &callee_; i != nullptr; i = i->parent.get()) {
+      if (!caller_is_inside(caller_, i)) f(*i);
+    }
+  }
+
+  InstanceRuntime& callee_;
+  const InstanceRuntime* caller_;
+  bool entered_ = false;
 };
 
 Result<std::optional<Val>> call_lifted(engine::Store& store, const Function& func,
-                                       std::span<const Val> args) {
+                                       std::span<const Val> args, const InstanceRuntime* caller) {
   InstanceRuntime& owner = *func.owner;
-  if (!owner.may_enter) return Error(ErrorCode::kTrap, "cannot enter component instance");
-  EnterGuard entered(owner);
+  EnterGuard entered(owner, caller);
+  BERTH_TRY(entered.enter());
   abi::LiftLowerContext cx(store, func.options, &owner.abi);
   abi::Task task;
   cx.task = &task;
@@ -110,8 +142,9 @@ std::shared_ptr<const FusedPlan> fused_plan(const abi::FuncLayout& caller, const
 }
 
 Result<void> call_fused(abi::LiftLowerContext& cx, const abi::FuncLayout& layout,
-                        const Function& callee, const FusedPlan& plan,
-                        std::span<const engine::Value> params, std::span<engine::Value> results) {
+                        const InstanceRuntime& caller, const Function& callee,
+                        const FusedPlan& plan, std::span<const engine::Value> params,
+                        std::span<engine::Value> results) {
   PassThroughHandles handles;
   NativeArena arena;
   uint8_t* param_struct = nullptr;
@@ -123,8 +156,8 @@ Result<void> call_fused(abi::LiftLowerContext& cx, const abi::FuncLayout& layout
       abi::lift_params_native(cx, layout, *plan.params, params, param_struct, arena, handles));
 
   InstanceRuntime& owner = *callee.owner;
-  if (!owner.may_enter) return Error(ErrorCode::kTrap, "cannot enter component instance");
-  EnterGuard entered(owner);
+  EnterGuard entered(owner, &caller);
+  BERTH_TRY(entered.enter());
   abi::LiftLowerContext callee_cx(cx.store, callee.options, &owner.abi);
   abi::Task task;
   callee_cx.task = &task;
@@ -180,9 +213,9 @@ engine::HostFunc scalar_native_import(std::shared_ptr<InstanceRuntime> caller, F
 }  // namespace
 
 Result<std::optional<Val>> call_function(engine::Store& store, const Function& func,
-                                         std::span<const Val> args) {
+                                         std::span<const Val> args, const InstanceRuntime* caller) {
   if (func.is_host()) return func.host(args);
-  return call_lifted(store, func, args);
+  return call_lifted(store, func, args, caller);
 }
 
 engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> caller,
@@ -209,12 +242,12 @@ engine::HostFunc Instantiator::lowered_import(std::shared_ptr<InstanceRuntime> c
     abi::Subtask subtask(caller->abi);
     cx.subtask = &subtask;
     if (native) return call_native(cx, *layout, *native, params, results);
-    if (fused) return call_fused(cx, *layout, *callee, *fused, params, results);
+    if (fused) return call_fused(cx, *layout, *caller, *callee, *fused, params, results);
     // Hosts take list<number> as bytes (Val::packed): one copy instead of a Val per element,
     // which is what makes large reads and writes through WASI streams or bundles affordable.
     cx.pack_number_lists = callee->is_host();
     BERTH_TRY_ASSIGN(std::vector<Val> args, abi::lift_params(cx, *layout, params));
-    BERTH_TRY_ASSIGN(std::optional<Val> result, call_function(store, *callee, args));
+    BERTH_TRY_ASSIGN(std::optional<Val> result, call_function(store, *callee, args, caller.get()));
     subtask.deliver_resolve();
     return abi::lower_results(cx, *layout, result, params, results);
   };

@@ -575,6 +575,7 @@ Result<void> Instantiator::instance(Frame& frame, const binary::Instance& def) {
   child->validated = child_def.validated.get();
   child->parent = child_def.parent;
   child->runtime = std::make_shared<InstanceRuntime>();
+  child->runtime->parent = frame.runtime;
   ImportSource source{nullptr, &args};
   BERTH_TRY(run(*child, *child_def.validated->ir, source));
   auto instance = std::make_shared<Instance>();

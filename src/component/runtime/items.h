@@ -18,6 +18,9 @@ namespace berth::component::runtime {
 struct InstanceRuntime {
   abi::InstanceState abi;
   bool may_enter = true;
+  // The instance whose component instantiated this one; null for the one the host instantiated.
+  // Entering an instance enters its ancestors too (the spec's entering_set).
+  std::shared_ptr<InstanceRuntime> parent;
 };
 
 // A component-level function: lifted from core code, or provided by the host.
@@ -101,7 +104,9 @@ struct Frame {
 ResourceTypeRef new_resource(std::string name, bool host_defined);
 
 // Calls a component function with dynamic values: lowers into a lifted callee, or calls the host.
+// `caller` is the component instance making the call, null for the host.
 Result<std::optional<Val>> call_function(engine::Store& store, const Function& func,
-                                         std::span<const Val> args);
+                                         std::span<const Val> args,
+                                         const InstanceRuntime* caller = nullptr);
 
 }  // namespace berth::component::runtime
