@@ -100,16 +100,11 @@ Result<BodyRewrite> rewrite_body(ByteReader& body) {
 }  // namespace
 
 Result<std::optional<std::vector<uint8_t>>> lower_try_table(std::span<const uint8_t> wasm) {
-  std::vector<uint8_t> out(wasm.begin(), wasm.begin() + std::min<size_t>(wasm.size(), 8));
   bool changed = false;
   bool lowerable = true;
-  BERTH_TRY(
-      for_each_section(wasm, [&](uint8_t id, ByteReader& section, size_t header) -> Result<void> {
-        if (id != kCode) {
-          out.insert(out.end(), wasm.begin() + header,
-                     wasm.begin() + section.offset() + section.remaining());
-          return {};
-        }
+  BERTH_TRY_ASSIGN(
+      std::vector<uint8_t> out,
+      rewrite_sections(wasm, kCode, [&](ByteReader& section) -> Result<std::vector<uint8_t>> {
         std::vector<uint8_t> code;
         BERTH_TRY_ASSIGN(uint32_t count, section.read_count("function body"));
         write_u32_leb(code, count);
@@ -127,8 +122,7 @@ Result<std::optional<std::vector<uint8_t>>> lower_try_table(std::span<const uint
           code.insert(code.end(), rewritten->bytes.begin(), rewritten->bytes.end());
         }
         if (!section.at_end()) return section.error("bytes after the last function body");
-        write_section(out, kCode, code);
-        return {};
+        return code;
       }));
   if (!changed || !lowerable) return std::optional<std::vector<uint8_t>>();
   return std::optional<std::vector<uint8_t>>(std::move(out));

@@ -384,41 +384,29 @@ Result<ModuleInfo> read_module_info(std::span<const uint8_t> wasm) {
 
 Result<std::vector<uint8_t>> cap_defined_memories(std::span<const uint8_t> wasm,
                                                   uint64_t max_pages) {
-  std::vector<uint8_t> out;
-  BERTH_TRY(
-      for_each_section(wasm, [&](uint8_t id, ByteReader& section, size_t header) -> Result<void> {
-        if (out.empty()) out.assign(wasm.begin(), wasm.begin() + 8);  // the preamble, now checked
-        if (id != kMemory) {
-          out.insert(out.end(), wasm.begin() + header,
-                     wasm.begin() + section.offset() + section.remaining());
-          return {};
-        }
-        std::vector<uint8_t> body;
-        BERTH_TRY_ASSIGN(uint32_t n, section.read_count("memory"));
-        write_u32_leb(body, n);
-        for (uint32_t i = 0; i < n; ++i) {
-          BERTH_TRY_ASSIGN(MemoryType t, read_memory_type(section));
-          if (t.memory64 || t.shared) {
-            return Error(ErrorCode::kUnsupported,
-                         "memory limits cannot be applied to 64-bit or shared memories");
-          }
-          if (t.limits.min > max_pages) {
-            return Error(
-                ErrorCode::kLimit,
-                fmt::format("memory {} needs {} bytes initially, more than the memory limit "
-                            "of {} bytes",
-                            i, t.limits.min * kWasmPageSize, max_pages * kWasmPageSize));
-          }
-          uint64_t max = t.limits.max ? std::min(*t.limits.max, max_pages) : max_pages;
-          body.push_back(0x01);
-          write_u32_leb(body, t.limits.min);
-          write_u32_leb(body, max);
-        }
-        write_section(out, kMemory, body);
-        return {};
-      }));
-  if (out.empty()) out.assign(wasm.begin(), wasm.begin() + 8);  // a module without sections
-  return out;
+  return rewrite_sections(wasm, kMemory, [&](ByteReader& section) -> Result<std::vector<uint8_t>> {
+    std::vector<uint8_t> body;
+    BERTH_TRY_ASSIGN(uint32_t n, section.read_count("memory"));
+    write_u32_leb(body, n);
+    for (uint32_t i = 0; i < n; ++i) {
+      BERTH_TRY_ASSIGN(MemoryType t, read_memory_type(section));
+      if (t.memory64 || t.shared) {
+        return Error(ErrorCode::kUnsupported,
+                     "memory limits cannot be applied to 64-bit or shared memories");
+      }
+      if (t.limits.min > max_pages) {
+        return Error(ErrorCode::kLimit,
+                     fmt::format("memory {} needs {} bytes initially, more than the memory limit "
+                                 "of {} bytes",
+                                 i, t.limits.min * kWasmPageSize, max_pages * kWasmPageSize));
+      }
+      uint64_t max = t.limits.max ? std::min(*t.limits.max, max_pages) : max_pages;
+      body.push_back(0x01);
+      write_u32_leb(body, t.limits.min);
+      write_u32_leb(body, max);
+    }
+    return body;
+  });
 }
 
 }  // namespace berth::engine

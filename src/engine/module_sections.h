@@ -48,4 +48,26 @@ void write_u32_leb(std::vector<uint8_t>& out, uint64_t value);
 // Appends a section with its id and size.
 void write_section(std::vector<uint8_t>& out, uint8_t id, std::span<const uint8_t> body);
 
+// A copy of `wasm` in which every section with id `target` has the body `rewrite(section)`
+// returns (a Result<std::vector<uint8_t>>); the other sections are copied as they are.
+template <typename Rewrite>
+Result<std::vector<uint8_t>> rewrite_sections(std::span<const uint8_t> wasm, uint8_t target,
+                                              Rewrite rewrite) {
+  std::vector<uint8_t> out;
+  BERTH_TRY(
+      for_each_section(wasm, [&](uint8_t id, ByteReader& section, size_t header) -> Result<void> {
+        if (out.empty()) out.assign(wasm.begin(), wasm.begin() + 8);  // the preamble, checked
+        if (id != target) {
+          out.insert(out.end(), wasm.begin() + header,
+                     wasm.begin() + section.offset() + section.remaining());
+          return {};
+        }
+        BERTH_TRY_ASSIGN(std::vector<uint8_t> body, rewrite(section));
+        write_section(out, id, body);
+        return {};
+      }));
+  if (out.empty()) out.assign(wasm.begin(), wasm.begin() + 8);  // a module without sections
+  return out;
+}
+
 }  // namespace berth::engine
