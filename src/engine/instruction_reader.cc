@@ -19,8 +19,8 @@ Result<void> skip_memarg(ByteReader& r) {
   return {};
 }
 
-Result<void> skip_u32s(ByteReader& r, int count) {
-  for (int i = 0; i < count; ++i) BERTH_TRY(r.read_u32());
+Result<void> skip_u32s(ByteReader& r, uint64_t count) {
+  for (uint64_t i = 0; i < count; ++i) BERTH_TRY(r.read_u32());
   return {};
 }
 
@@ -135,7 +135,7 @@ Result<Instruction> read_instruction(ByteReader& r) {
       break;
     case 0x0e: {  // br_table
       BERTH_TRY_ASSIGN(uint32_t count, r.read_count("branch target"));
-      BERTH_TRY(skip_u32s(r, static_cast<int>(count) + 1));
+      BERTH_TRY(skip_u32s(r, uint64_t{count} + 1));  // the targets, then the default
       break;
     }
     case 0x11:  // call_indirect

@@ -4,7 +4,9 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +37,22 @@ Result<void> check_value_range(LiftLowerContext& cx, const TypeLayout& layout, u
 // elements and inside memory.
 Result<void> check_list_range(LiftLowerContext& cx, const TypeLayout& element, uint32_t ptr,
                               uint32_t length);
+
+// Inline helpers of every lifting and lowering file.
+inline Error trap(std::string message) {
+  return Error(ErrorCode::kTrap, std::move(message));
+}
+// Unaligned little-endian access to linear memory and native structs.
+template <typename T>
+T read(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename T>
+void write(uint8_t* p, T v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
 // Only one NaN per float type crosses a component boundary.
 inline float canonical_f32(float f) {

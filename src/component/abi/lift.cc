@@ -12,17 +12,6 @@
 namespace berth::component::abi {
 namespace {
 
-Error trap(std::string message) {
-  return Error(ErrorCode::kTrap, std::move(message));
-}
-
-template <typename T>
-T read(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
 Result<Val> lift_char(uint32_t i) {
   if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) {
     return trap(fmt::format("invalid char code point 0x{:X}", i));

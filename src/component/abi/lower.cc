@@ -29,11 +29,6 @@ Error mismatch(const TypeLayout& layout, const Val& value, std::string_view why 
                   why.empty() ? fmt::format("got a {}", to_string(value.kind)) : std::string(why)));
 }
 
-template <typename T>
-void write(uint8_t* p, T v) {
-  std::memcpy(p, &v, sizeof v);
-}
-
 uint32_t f32_bits(float f) {
   return std::isnan(f) ? 0x7fc00000u : std::bit_cast<uint32_t>(f);
 }

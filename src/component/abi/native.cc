@@ -21,21 +21,6 @@ namespace {
 
 using engine::ValType;
 
-Error trap(std::string message) {
-  return Error(ErrorCode::kTrap, std::move(message));
-}
-
-template <typename T>
-T read(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename T>
-void write(uint8_t* p, T v) {
-  std::memcpy(p, &v, sizeof v);
-}
-
 bool is_integer(ValKind kind) {
   switch (kind) {
     case ValKind::kS8:
@@ -571,7 +556,7 @@ class NativeLowerer {
 };
 
 bool is_number(ValKind kind) {
-  return is_integer(kind) || kind == ValKind::kF32 || kind == ValKind::kF64;
+  return packed_number_size(kind) != 0;
 }
 
 }  // namespace

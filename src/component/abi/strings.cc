@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "component/abi/canonical_abi.h"
+#include "component/abi/internal.h"
 #include "component/abi/layout.h"
 
 namespace berth::component::abi {
@@ -18,20 +19,6 @@ namespace {
 
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
 
-Error trap(std::string message) {
-  return Error(ErrorCode::kTrap, std::move(message));
-}
-
-uint16_t read_u16(const uint8_t* p) {
-  uint16_t v;
-  std::memcpy(&v, p, 2);
-  return v;
-}
-
-void write_u16(uint8_t* p, uint16_t v) {
-  std::memcpy(p, &v, 2);
-}
-
 bool is_surrogate(uint32_t cp) {
   return cp >= 0xd800 && cp <= 0xdfff;
 }
@@ -41,12 +28,12 @@ bool is_surrogate(uint32_t cp) {
 // Writes UTF-16LE at `out`; returns code units written.
 size_t encode_utf16(char32_t cp, uint8_t* out) {
   if (cp < 0x10000) {
-    write_u16(out, static_cast<uint16_t>(cp));
+    write<uint16_t>(out, static_cast<uint16_t>(cp));
     return 1;
   }
   cp -= 0x10000;
-  write_u16(out, static_cast<uint16_t>(0xd800 | (cp >> 10)));
-  write_u16(out + 2, static_cast<uint16_t>(0xdc00 | (cp & 0x3ff)));
+  write<uint16_t>(out, static_cast<uint16_t>(0xd800 | (cp >> 10)));
+  write<uint16_t>(out + 2, static_cast<uint16_t>(0xdc00 | (cp & 0x3ff)));
   return 2;
 }
 
@@ -114,10 +101,10 @@ struct Utf16Decoder {
     return n;
   }
   char32_t next() {
-    uint16_t u = read_u16(p);
+    uint16_t u = read<uint16_t>(p);
     p += 2;
     if (u < 0xd800 || u > 0xdbff) return u;
-    uint16_t low = read_u16(p);
+    uint16_t low = read<uint16_t>(p);
     p += 2;
     return 0x10000 + ((char32_t{u} - 0xd800) << 10) + (low - 0xdc00);
   }
@@ -135,10 +122,10 @@ struct Latin1Decoder {
 
 bool is_valid_utf16(const uint8_t* data, size_t units) {
   for (size_t i = 0; i < units; ++i) {
-    uint16_t u = read_u16(data + 2 * i);
+    uint16_t u = read<uint16_t>(data + 2 * i);
     if (u < 0xd800 || u > 0xdfff) continue;
     if (u > 0xdbff || i + 1 == units) return false;
-    uint16_t low = read_u16(data + 2 * (i + 1));
+    uint16_t low = read<uint16_t>(data + 2 * (i + 1));
     if (low < 0xdc00 || low > 0xdfff) return false;
     ++i;
   }
@@ -160,7 +147,7 @@ Result<std::string> utf16_to_utf8(const uint8_t* data, size_t units) {
         continue;
       }
     }
-    uint16_t u = read_u16(data + 2 * i);
+    uint16_t u = read<uint16_t>(data + 2 * i);
     if (u < 0x80) {
       length += 1;
     } else if (u < 0x800) {
@@ -170,7 +157,7 @@ Result<std::string> utf16_to_utf8(const uint8_t* data, size_t units) {
     } else {
       if (u > 0xdbff || i + 1 == units)
         return trap("invalid UTF-16 in string (unpaired surrogate)");
-      uint16_t low = read_u16(data + 2 * (i + 1));
+      uint16_t low = read<uint16_t>(data + 2 * (i + 1));
       if (low < 0xdc00 || low > 0xdfff) {
         return trap("invalid UTF-16 in string (unpaired surrogate)");
       }
@@ -264,7 +251,7 @@ Result<Stored> store_copy(LiftLowerContext& cx, const uint8_t* src, uint32_t src
   BERTH_TRY_ASSIGN(uint32_t ptr, cx.allocate(dst_alignment, byte_length));
   uint8_t* out = cx.memory_data() + ptr;
   if (inflate_latin1) {
-    for (uint32_t i = 0; i < src_code_units; ++i) write_u16(out + 2 * i, src[i]);
+    for (uint32_t i = 0; i < src_code_units; ++i) write<uint16_t>(out + 2 * i, src[i]);
   } else if (byte_length > 0) {
     std::memcpy(out, src, byte_length);
   }
@@ -311,7 +298,7 @@ Result<Stored> store_utf8_to_utf16(LiftLowerContext& cx, const uint8_t* src, uin
       uint64_t w;
       std::memcpy(&w, src + i, 8);
       if ((w & kHighBits) == 0) {
-        for (int k = 0; k < 8; ++k) write_u16(out + 2 * (units + k), src[i + k]);
+        for (int k = 0; k < 8; ++k) write<uint16_t>(out + 2 * (units + k), src[i + k]);
         units += 8;
         i += 8;
         continue;
@@ -376,7 +363,7 @@ Result<Stored> store_probably_utf16(LiftLowerContext& cx, const uint8_t* src,
   uint8_t* out = cx.memory_data() + ptr;
   if (byte_length > 0) std::memcpy(out, src, byte_length);
   for (uint32_t i = 0; i < src_code_units; ++i) {
-    if (read_u16(out + 2 * i) >= 0x100) return Stored{ptr, src_code_units | kUtf16Tag};
+    if (read<uint16_t>(out + 2 * i) >= 0x100) return Stored{ptr, src_code_units | kUtf16Tag};
   }
   for (uint32_t i = 0; i < src_code_units; ++i) out[i] = out[2 * i];
   BERTH_TRY_ASSIGN(ptr, cx.reallocate(ptr, byte_length, 1, src_code_units));
