@@ -38,6 +38,17 @@ Result<void> check_value_range(LiftLowerContext& cx, const TypeLayout& layout, u
 Result<void> check_list_range(LiftLowerContext& cx, const TypeLayout& element, uint32_t ptr,
                               uint32_t length);
 
+// Traps unless `case_index` is a case of the variant, enum, option or result.
+Result<void> check_discriminant(const TypeLayout& layout, uint32_t case_index);
+// The payload layout of case `case_index`; null when that case has none.
+const TypeLayout* case_payload(const TypeLayout& layout, uint32_t case_index);
+// Takes guest handle `index` out of the instance's table (own) or lends it to cx.subtask
+// (borrow): the resource's rep.
+Result<uint32_t> lift_handle_rep(LiftLowerContext& cx, const TypeLayout& layout, uint32_t index);
+// Puts `rep` into the instance's table as an own handle, or lends it to cx.task (borrow): the
+// handle index.
+Result<uint32_t> lower_handle_rep(LiftLowerContext& cx, const TypeLayout& layout, uint32_t rep);
+
 // Inline helpers of every lifting and lowering file.
 inline Error trap(std::string message) {
   return Error(ErrorCode::kTrap, std::move(message));

@@ -112,28 +112,8 @@ Val variant_value(const TypeLayout& layout, uint32_t case_index, std::optional<V
   }
 }
 
-Result<void> check_discriminant(const TypeLayout& layout, uint32_t case_index) {
-  if (case_index >= layout.case_count) {
-    return trap(fmt::format("invalid {} discriminant {}", to_string(layout.kind), case_index));
-  }
-  return {};
-}
-
-const TypeLayout* case_payload(const TypeLayout& layout, uint32_t case_index) {
-  return case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
-}
-
 Result<Val> lift_handle(LiftLowerContext& cx, const TypeLayout& layout, uint32_t index) {
-  if (!cx.instance) {
-    return Error(ErrorCode::kInvalid,
-                 "lifting a resource handle needs the instance's handle table");
-  }
-  uint32_t rep;
-  if (layout.kind == ValKind::kOwn) {
-    BERTH_TRY_ASSIGN(rep, lift_own(*cx.instance, *layout.resource, index));
-  } else {
-    BERTH_TRY_ASSIGN(rep, lift_borrow(*cx.instance, cx.subtask, *layout.resource, index));
-  }
+  BERTH_TRY_ASSIGN(uint32_t rep, lift_handle_rep(cx, layout, index));
   Val v;
   v.kind = layout.kind;
   v.handle = std::make_shared<ResourceHandle>(
@@ -182,6 +162,26 @@ Result<Val> lift_string(LiftLowerContext& cx, uint32_t ptr, uint32_t tagged_code
 }
 
 }  // namespace
+
+Result<void> check_discriminant(const TypeLayout& layout, uint32_t case_index) {
+  if (case_index >= layout.case_count) {
+    return trap(fmt::format("invalid {} discriminant {}", to_string(layout.kind), case_index));
+  }
+  return {};
+}
+
+const TypeLayout* case_payload(const TypeLayout& layout, uint32_t case_index) {
+  return case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
+}
+
+Result<uint32_t> lift_handle_rep(LiftLowerContext& cx, const TypeLayout& layout, uint32_t index) {
+  if (!cx.instance) {
+    return Error(ErrorCode::kInvalid,
+                 "lifting a resource handle needs the instance's handle table");
+  }
+  if (layout.kind == ValKind::kOwn) return lift_own(*cx.instance, *layout.resource, index);
+  return lift_borrow(*cx.instance, cx.subtask, *layout.resource, index);
+}
 
 Result<Val> load_value(LiftLowerContext& cx, const TypeLayout& layout, uint32_t ptr) {
   const uint8_t* p = cx.memory_data() + ptr;

@@ -253,9 +253,7 @@ Result<uint32_t> lower_handle(LiftLowerContext& cx, const TypeLayout& layout, co
   if (v.handle->type.get() != layout.resource) {
     return mismatch(layout, v, fmt::format("the handle is a {}", v.handle->type->name));
   }
-  if (!cx.instance) return invalid("lowering a resource handle needs the instance's handle table");
-  if (layout.kind == ValKind::kOwn) return lower_own(*cx.instance, v.handle->type, v.handle->rep);
-  return lower_borrow(*cx.instance, cx.task, v.handle->type, v.handle->rep);
+  return lower_handle_rep(cx, layout, v.handle->rep);
 }
 
 Error unsupported(const TypeLayout& layout) {
@@ -307,6 +305,12 @@ Result<std::pair<uint32_t, uint32_t>> store_string(LiftLowerContext& cx, const T
 }
 
 }  // namespace
+
+Result<uint32_t> lower_handle_rep(LiftLowerContext& cx, const TypeLayout& layout, uint32_t rep) {
+  if (!cx.instance) return invalid("lowering a resource handle needs the instance's handle table");
+  if (layout.kind == ValKind::kOwn) return lower_own(*cx.instance, layout.type->resource, rep);
+  return lower_borrow(*cx.instance, cx.task, layout.type->resource, rep);
+}
 
 engine::Value coerce_to_joined(engine::Value v, ValType want) {
   if (v.type == want) return v;

@@ -94,8 +94,7 @@ class NativeLifter {
                               : layout.discriminant_size == 2 ? read<uint16_t>(p)
                                                               : read<uint32_t>(p);
         BERTH_TRY(tag(layout, native, case_index, dst));
-        const TypeLayout* payload =
-            case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
+        const TypeLayout* payload = case_payload(layout, case_index);
         if (!payload) return {};
         const NativeType::Member& m = native.members[case_index];
         return load(*payload, *m.type, ptr + layout.payload_offset, dst + m.offset);
@@ -184,8 +183,7 @@ class NativeLifter {
         size_t start = flat.position();
         BERTH_TRY_ASSIGN(uint32_t case_index, flat.next_i32());
         BERTH_TRY(tag(layout, native, case_index, dst));
-        const TypeLayout* payload =
-            case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
+        const TypeLayout* payload = case_payload(layout, case_index);
         if (payload) {
           // The payload was flattened into the joined types of all cases.
           const NativeType::Member& m = native.members[case_index];
@@ -221,9 +219,7 @@ class NativeLifter {
 
   Result<void> tag(const TypeLayout& layout, const NativeType& native, uint32_t case_index,
                    uint8_t* dst) {
-    if (case_index >= layout.case_count) {
-      return trap(fmt::format("invalid {} discriminant {}", to_string(layout.kind), case_index));
-    }
+    BERTH_TRY(check_discriminant(layout, case_index));
     if (native.tag_size == 1) {
       dst[0] = static_cast<uint8_t>(case_index);
     } else {
@@ -241,16 +237,7 @@ class NativeLifter {
 
   Result<void> handle(const TypeLayout& layout, const NativeType& native, uint32_t index,
                       uint8_t* dst) {
-    if (!cx_.instance) {
-      return Error(ErrorCode::kInvalid,
-                   "lifting a resource handle needs the instance's handle table");
-    }
-    uint32_t rep;
-    if (layout.kind == ValKind::kOwn) {
-      BERTH_TRY_ASSIGN(rep, lift_own(*cx_.instance, *layout.resource, index));
-    } else {
-      BERTH_TRY_ASSIGN(rep, lift_borrow(*cx_.instance, cx_.subtask, *layout.resource, index));
-    }
+    BERTH_TRY_ASSIGN(uint32_t rep, lift_handle_rep(cx_, layout, index));
     BERTH_TRY_ASSIGN(NativeRep native_rep, handles_.to_native(native, *layout.resource, rep));
     write(dst, native_rep);
     return {};
@@ -382,8 +369,7 @@ class NativeLowerer {
       case ValKind::kResult: {
         uint32_t case_index = native_case(native, src);
         std::memcpy(cx_.memory_data() + ptr, &case_index, layout.discriminant_size);
-        const TypeLayout* payload =
-            case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
+        const TypeLayout* payload = case_payload(layout, case_index);
         if (!payload) return {};
         const NativeType::Member& m = native.members[case_index];
         return store(*payload, *m.type, src + m.offset, ptr + layout.payload_offset);
@@ -463,8 +449,7 @@ class NativeLowerer {
         uint32_t case_index = native_case(native, src);
         BERTH_TRY(out.push(i32(case_index)));
         size_t start = out.size();
-        const TypeLayout* payload =
-            case_index < layout.children.size() ? layout.children[case_index].get() : nullptr;
+        const TypeLayout* payload = case_payload(layout, case_index);
         if (payload) {
           const NativeType::Member& m = native.members[case_index];
           BERTH_TRY(flat(*payload, *m.type, src + m.offset, out));
@@ -538,15 +523,8 @@ class NativeLowerer {
   // An own handle moves into the instance's table; a borrow (a parameter of a fused call) is
   // lent to the callee's task.
   Result<uint32_t> handle(const TypeLayout& layout, const NativeType& native, const uint8_t* src) {
-    if (!cx_.instance) {
-      return Error(ErrorCode::kInvalid,
-                   "lowering a resource handle needs the instance's handle table");
-    }
     BERTH_TRY_ASSIGN(uint32_t rep, handles_.from_native(native, read<NativeRep>(src)));
-    if (layout.kind == ValKind::kBorrow) {
-      return lower_borrow(*cx_.instance, cx_.task, layout.type->resource, rep);
-    }
-    return lower_own(*cx_.instance, layout.type->resource, rep);
+    return lower_handle_rep(cx_, layout, rep);
   }
 
   LiftLowerContext& cx_;
