@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "berth/result.h"
+#include "common/paths.h"
 
 namespace berth::bench {
 
@@ -31,7 +32,8 @@ inline void must(Result<void> result) {
 
 // A guest the build compiled into build/guests/NAME.wasm.
 inline std::vector<uint8_t> guest(const char* name) {
-  std::ifstream in(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm", std::ios::binary);
+  std::ifstream in(std::string(berth::testing::guest_dir()) + "/" + name + ".wasm",
+                   std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 

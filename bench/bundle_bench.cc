@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -46,7 +47,9 @@ struct Fixture {
 
     auto component = must(component::load_component(*engine, guest("calls_user"), "calls_user"));
     host::Linker linker;
-    must(bundle::add_bundles(linker, {.bundle_dirs = {BERTH_BENCH_BUNDLE}}));
+    must(bundle::add_bundles(
+        linker, {.bundle_dirs = {std::filesystem::path(berth::testing::binary_dir()) / "bench" /
+                                 "bench-calls"}}));
     linked = must(linker.instantiate(*store, component));
   }
 

@@ -9,7 +9,7 @@ sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
 apt_packages=(
-  build-essential cmake ninja-build pkg-config git wabt
+  build-essential cmake ninja-build pkg-config git wabt ccache mold
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-19 lld-19 libclang-rt-19-dev wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32

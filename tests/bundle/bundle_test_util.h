@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/paths.h"
 #include "common/temp_dir.h"
 
 #include <filesystem>
@@ -19,16 +20,17 @@ namespace berth::bundle::testing {
 namespace fs = std::filesystem;
 
 inline fs::path test_lib(const std::string& name) {
-  return fs::path(TEST_BUNDLE_LIB_DIR) / ("lib" + name + ".so");
+  return fs::path(berth::testing::binary_dir()) / "tests" / "bundle" / "libs" /
+         ("lib" + name + ".so");
 }
 inline fs::path types_wit() {
-  return fs::path(TEST_BUNDLE_SOURCE_DIR) / "types" / "wit";
+  return fs::path(berth::testing::source_dir()) / "tests" / "bundle" / "bundles" / "types" / "wit";
 }
 inline fs::path keyvalue_bundle() {
-  return fs::path(KEYVALUE_BUNDLE_DIR);
+  return fs::path(berth::testing::binary_dir()) / "bundles" / "keyvalue";
 }
 inline fs::path keyvalue_wit() {
-  return fs::path(BERTH_SOURCE_DIR) / "bundles" / "keyvalue" / "wit";
+  return fs::path(berth::testing::source_dir()) / "bundles" / "keyvalue" / "wit";
 }
 
 // A fresh folder per test (tests/common/temp_dir.h) with bundle folders written into it.

@@ -5,6 +5,7 @@
 #include "bundle_test_util.h"
 #include "cli/bundle_command.h"
 #include "cli/exit_codes.h"
+#include "common/paths.h"
 
 namespace berth::cli {
 namespace {
@@ -30,7 +31,7 @@ Checked check(std::string bundle, std::optional<std::string> component = std::nu
 }
 
 std::string guest(const std::string& name) {
-  return std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm";
+  return std::string(berth::testing::guest_dir()) + "/" + name + ".wasm";
 }
 
 TEST(BundleCheck, PrintsWhatTheBundleProvides) {

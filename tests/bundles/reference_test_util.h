@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/paths.h"
 #include "common/temp_dir.h"
 
 #include <filesystem>
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 using berth::testing::Outcome;
 
 inline fs::path built_bundle(const std::string& name) {
-  return fs::path(BUNDLE_OUTPUT_DIR) / name;
+  return (fs::path(berth::testing::binary_dir()) / "bundles") / name;
 }
 
 // TOML basic string of `text` (paths here need no escapes beyond these).
@@ -55,7 +56,8 @@ class ReferenceBundleTest : public berth::testing::TempDirTest {
   // A hosts.toml finding bundle `name` on the build's bundle folder, with [host.config] `config`.
   fs::path hosts_toml(const std::string& name, const std::string& config) {
     return write("hosts.toml",
-                 "[global]\nsearch_paths = [" + toml_string(fs::path(BUNDLE_OUTPUT_DIR).string()) +
+                 "[global]\nsearch_paths = [" +
+                     toml_string((fs::path(berth::testing::binary_dir()) / "bundles").string()) +
                      "]\n\n[[host]]\nname = " + toml_string(name) + "\n[host.config]\n" + config);
   }
 

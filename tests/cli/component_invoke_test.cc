@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/paths.h"
 #include "common/run_berth.h"
 
 namespace berth::cli {
@@ -36,7 +37,7 @@ TEST(BerthRunComponent, InterfaceFunctionsByFullOrShortName) {
 
 TEST(BerthRunComponent, JcoFixture) {
   auto r = run_berth({"run", "--invoke", "add(3, 4)",
-                      std::string(BERTH_SOURCE_DIR) +
+                      std::string(berth::testing::source_dir()) +
                           "/../shared/corpora/jco-fixtures/examples/transpile/adder/adder.wasm"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "7\n");

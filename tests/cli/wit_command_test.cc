@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "common/paths.h"
 #include "common/run_berth.h"
 
 namespace berth::cli {
@@ -12,8 +13,8 @@ namespace {
 using ::testing::HasSubstr;
 using testing::run_berth;
 
-const std::string kWitDir = std::string(BERTH_SOURCE_DIR) + "/tests/cli/wit/";
-const std::string kComponents = std::string(BERTH_SOURCE_DIR) +
+const std::string kWitDir = std::string(berth::testing::source_dir()) + "/tests/cli/wit/";
+const std::string kComponents = std::string(berth::testing::source_dir()) +
                                 "/../shared/corpora/jco-fixtures/packages/jco/test/fixtures/"
                                 "components/";
 
@@ -26,8 +27,8 @@ TEST(BerthWit, PrintsCanonicalWit) {
 }
 
 TEST(BerthWit, ResolvesAFolderWithDeps) {
-  auto r =
-      run_berth({"wit", std::string(BERTH_SOURCE_DIR) + "/../shared/corpora/wit/wasi-keyvalue"});
+  auto r = run_berth(
+      {"wit", std::string(berth::testing::source_dir()) + "/../shared/corpora/wit/wasi-keyvalue"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("package wasi:keyvalue@0.2.0-draft;"));
   EXPECT_THAT(r.out, HasSubstr("resource bucket"));

@@ -1,4 +1,4 @@
-// Runs the built berth executable (BERTH_EXE) and captures what it prints. Shared by the
+// Runs the built berth executable (paths.h) and captures what it prints. Shared by the
 // end-to-end tests of every layer.
 #pragma once
 
@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "common/paths.h"
 
 extern char** environ;
 
@@ -45,14 +47,15 @@ inline Outcome run_berth(const std::vector<std::string>& args, const std::string
   int in_fd = mkstemp(in_path);
   if (!input.empty() && write(in_fd, input.data(), input.size()) < 0) in_fd = -1;
   posix_spawn_file_actions_addopen(&actions, 0, input.empty() ? "/dev/null" : in_path, O_RDONLY, 0);
-  std::vector<std::string> argv_strings = {BERTH_EXE};
+  std::vector<std::string> argv_strings = {berth::testing::berth_exe()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
   pid_t pid;
   Outcome outcome;
-  if (posix_spawn(&pid, BERTH_EXE, &actions, nullptr, argv.data(), environ) == 0) {
+  if (posix_spawn(&pid, berth::testing::berth_exe(), &actions, nullptr, argv.data(), environ) ==
+      0) {
     int status = 0;
     waitpid(pid, &status, 0);
     outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -70,7 +73,7 @@ inline Outcome run_berth(const std::vector<std::string>& args, const std::string
 }
 
 inline std::string guest(const std::string& name) {
-  return std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm";
+  return std::string(berth::testing::guest_dir()) + "/" + name + ".wasm";
 }
 
 }  // namespace berth::testing

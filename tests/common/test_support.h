@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "berth/result.h"
+#include "common/paths.h"
 
 namespace berth::testing {
 
@@ -21,7 +22,7 @@ inline std::vector<uint8_t> read_bytes(const std::string& path) {
 
 // A guest the build compiled into build/guests/NAME.wasm.
 inline std::vector<uint8_t> read_guest(const std::string& name) {
-  return read_bytes(std::string(BERTH_GUEST_DIR) + "/" + name + ".wasm");
+  return read_bytes(std::string(berth::testing::guest_dir()) + "/" + name + ".wasm");
 }
 
 // The value of a Result the test needs; an error fails the test and stops it.

@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "common/paths.h"
 
 namespace berth::component::testing {
 
 inline std::filesystem::path corpora_dir() {
-  return std::filesystem::path(BERTH_SOURCE_DIR) / ".." / "shared" / "corpora";
+  return std::filesystem::path(berth::testing::source_dir()) / ".." / "shared" / "corpora";
 }
 
 inline std::vector<uint8_t> read_file(const std::filesystem::path& path) {

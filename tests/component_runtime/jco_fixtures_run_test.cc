@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/paths.h"
 #include "runtime_util.h"
 
 namespace berth::component {
@@ -16,7 +17,8 @@ using testing::expect_ok;
 using testing::read_bytes;
 using testing::RuntimeTest;
 
-const std::string kFixtures = std::string(BERTH_SOURCE_DIR) + "/../shared/corpora/jco-fixtures/";
+const std::string kFixtures =
+    std::string(berth::testing::source_dir()) + "/../shared/corpora/jco-fixtures/";
 const std::string kRuntime = "packages/jco-transpile/test/fixtures/components/runtime/";
 
 TEST_F(RuntimeTest, JcoAdderFixturesAdd) {

@@ -1,6 +1,7 @@
 // The bindings generator: what the generated C says, and that a bundle built from it with a C
 // compiler loads (its descriptor's signatures and struct sizes agree with berth's) and answers.
 #include "berth/sdk/bindgen.h"
+#include "common/paths.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ using berth::testing::read_guest;
 using component::Val;
 using ::testing::HasSubstr;
 
-const fs::path kData = fs::path(BERTH_SOURCE_DIR) / "tests/sdk/data";
+const fs::path kData = fs::path(berth::testing::source_dir()) / "tests/sdk/data";
 
 std::vector<GeneratedFile> greeter_bindings() {
   wit::Resolve resolve;
@@ -111,7 +112,7 @@ class GeneratedBundleTest : public ::testing::Test {
                                          "lib = \"lib/libgreeter.so\"\nwit = \"wit\"\n"
                                          "[config]\ngreeting = \"Hi\"\n";
     std::string command = "cc -std=c11 -Wall -Wextra -Werror -shared -fPIC -I" +
-                          std::string(BERTH_SOURCE_DIR) + "/include -I" +
+                          std::string(berth::testing::source_dir()) + "/include -I" +
                           (dir_ / "generated").string() + " -o " +
                           (dir_ / "lib/libgreeter.so").string() + " " +
                           (dir_ / "generated/greeter_descriptor.c").string() + " " +

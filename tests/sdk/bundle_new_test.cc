@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/paths.h"
 #include "common/run_berth.h"
 
 namespace berth::sdk {
@@ -18,8 +19,8 @@ namespace fs = std::filesystem;
 using berth::testing::run_berth;
 using ::testing::HasSubstr;
 
-const fs::path kData = fs::path(BERTH_SOURCE_DIR) / "tests/sdk/data";
-const std::string kGuest = std::string(BERTH_GUEST_DIR) + "/greeter_user.wasm";
+const fs::path kData = fs::path(berth::testing::source_dir()) / "tests/sdk/data";
+const std::string kGuest = std::string(berth::testing::guest_dir()) + "/greeter_user.wasm";
 
 int shell(const std::string& command) {
   return std::system((command + " > /dev/null 2>&1").c_str());
@@ -33,8 +34,8 @@ class BundleNewTest : public ::testing::Test {
     fs::create_directories(work_);
     prefix_ = work_ / "prefix";
     project_ = work_ / "greeter";
-    ASSERT_EQ(shell("cmake --install " + std::string(BERTH_BINARY_DIR) + " --component sdk " +
-                    "--prefix " + prefix_.string()),
+    ASSERT_EQ(shell("cmake --install " + std::string(berth::testing::binary_dir()) +
+                    " --component sdk " + "--prefix " + prefix_.string()),
               0);
   }
   void TearDown() override { fs::remove_all(work_); }

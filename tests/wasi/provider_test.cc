@@ -7,6 +7,7 @@
 
 #include "berth/host/linker.h"
 #include "berth/wasi/wasi.h"
+#include "common/paths.h"
 #include "common/test_support.h"
 
 namespace berth::wasi {
@@ -16,7 +17,7 @@ namespace fs = std::filesystem;
 using berth::testing::expect_ok;
 using berth::testing::read_bytes;
 
-const fs::path kCorpora = fs::path(BERTH_SOURCE_DIR) / "../shared/corpora";
+const fs::path kCorpora = fs::path(berth::testing::source_dir()) / "../shared/corpora";
 
 TEST(WasiProviderTest, DeclaresEveryWasiInterfaceAt0212) {
   auto provider = expect_ok(make_provider({}));

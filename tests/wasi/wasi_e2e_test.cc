@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/paths.h"
 #include "common/run_berth.h"
 
 namespace {
@@ -44,7 +45,7 @@ class WasiEndToEnd : public ::testing::TestWithParam<Guest> {
   void TearDown() override { fs::remove_all(top_); }
 
   std::string guest() const {
-    return std::string(BERTH_GUEST_DIR) + "/" + GetParam().name + ".wasm";
+    return std::string(berth::testing::guest_dir()) + "/" + GetParam().name + ".wasm";
   }
 
   // berth run OPTIONS GUEST GUEST_ARGS, with `input` as stdin.
@@ -128,10 +129,11 @@ INSTANTIATE_TEST_SUITE_P(Guests, WasiEndToEnd,
                          });
 
 TEST(WasiExitTest, ExitWithCodeBecomesTheProcessExitCode) {
-  std::string guest = std::string(BERTH_GUEST_DIR) + "/exit_with_code.wasm";
-  char* argv[] = {const_cast<char*>(BERTH_EXE), const_cast<char*>("run"), guest.data(), nullptr};
+  std::string guest = std::string(berth::testing::guest_dir()) + "/exit_with_code.wasm";
+  char* argv[] = {const_cast<char*>(berth::testing::berth_exe()), const_cast<char*>("run"),
+                  guest.data(), nullptr};
   pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, BERTH_EXE, nullptr, nullptr, argv, environ), 0);
+  ASSERT_EQ(posix_spawn(&pid, berth::testing::berth_exe(), nullptr, nullptr, argv, environ), 0);
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));

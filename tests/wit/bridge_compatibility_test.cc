@@ -10,6 +10,7 @@
 #include "berth/wit/component_bridge.h"
 #include "berth/wit/resolve.h"
 #include "bridge_test_util.h"
+#include "common/paths.h"
 #include "component/binary/decoder.h"
 #include "component/validate/validator.h"
 
@@ -284,8 +285,9 @@ TEST(BridgeCompatibility, FunctionImports) {
 
 // A real component's WASI imports (0.2.0) against the WASI WIT wasmtime ships (0.2.12).
 TEST(BridgeCompatibility, FixtureImportsMatchWasi) {
-  const fs::path fixture = fs::path(BERTH_SOURCE_DIR "/../shared/corpora/jco-fixtures") /
-                           "packages/jco/test/fixtures/components/flavorful.component.wasm";
+  const fs::path fixture =
+      fs::path((std::string(berth::testing::source_dir()) + "/../shared/corpora/jco-fixtures")) /
+      "packages/jco/test/fixtures/components/flavorful.component.wasm";
   std::string bytes_text = testing::read_file(fixture);
   std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(bytes_text.data()),
                                  bytes_text.size());
@@ -295,8 +297,8 @@ TEST(BridgeCompatibility, FixtureImportsMatchWasi) {
   ASSERT_TRUE(validated) << validated.error().message();
 
   Resolve wasi;
-  ASSERT_TRUE(load_path(
-      wasi, BERTH_SOURCE_DIR "/../shared/corpora/wit/wasmtime-wasi/crates/wasi/src/p2/wit"));
+  ASSERT_TRUE(load_path(wasi, (std::string(berth::testing::source_dir()) +
+                               "/../shared/corpora/wit/wasmtime-wasi/crates/wasi/src/p2/wit")));
   int compared = 0;
   for (const component::NamedExtern& e : (*validated)->type->imports) {
     if (e.name.rfind("wasi:", 0) != 0) continue;

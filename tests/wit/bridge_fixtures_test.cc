@@ -13,6 +13,7 @@
 #include "berth/wit/printer.h"
 #include "berth/wit/resolve.h"
 #include "bridge_test_util.h"
+#include "common/paths.h"
 #include "component/binary/decoder.h"
 #include "component/validate/validator.h"
 
@@ -24,7 +25,8 @@ using testing::ComponentSide;
 using testing::WitSide;
 using testing::WorldSignature;
 
-const fs::path kFixtures = fs::path(BERTH_SOURCE_DIR "/../shared/corpora/jco-fixtures");
+const fs::path kFixtures =
+    fs::path((std::string(berth::testing::source_dir()) + "/../shared/corpora/jco-fixtures"));
 
 // Fixtures berth cannot turn into WIT yet, relative to kFixtures, with the reason. Empty since
 // the validator accepts all of them; an entry here must keep failing, so a fixed gap shows up.

@@ -10,6 +10,7 @@
 #include "berth/wit/component_bridge.h"
 #include "berth/wit/resolve.h"
 #include "bridge_test_util.h"
+#include "common/paths.h"
 
 namespace berth::wit {
 namespace {
@@ -20,8 +21,8 @@ using ::testing::HasSubstr;
 using testing::WitSide;
 using testing::WorldSignature;
 
-const fs::path kWasmtimeWasi =
-    fs::path(BERTH_SOURCE_DIR "/../shared/corpora/wit/wasmtime-wasi/crates");
+const fs::path kWasmtimeWasi = fs::path(
+    (std::string(berth::testing::source_dir()) + "/../shared/corpora/wit/wasmtime-wasi/crates"));
 const fs::path kWasiP2 = kWasmtimeWasi / "wasi/src/p2/wit";
 const fs::path kWasiHttp = kWasmtimeWasi / "wasi-http/wit";
 

@@ -13,6 +13,7 @@
 
 #include "berth/wit/printer.h"
 #include "berth/wit/resolve.h"
+#include "common/paths.h"
 #include "parser.h"
 #include "resolver.h"
 
@@ -27,7 +28,8 @@ ResolveOptions all_features() {
 
 namespace fs = std::filesystem;
 
-const fs::path kCorpora = fs::path(BERTH_SOURCE_DIR "/../shared/corpora");
+const fs::path kCorpora =
+    fs::path((std::string(berth::testing::source_dir()) + "/../shared/corpora"));
 const char* const kRoots[] = {"wit", "jco-fixtures"};
 
 // Inputs that are wrong on purpose: jco's own tests expect them to be rejected.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "berth/wit/resolve.h"
+#include "common/paths.h"
 
 namespace berth::wit {
 namespace {
@@ -207,7 +208,7 @@ const FolderCase kFolderCases[] = {
 TEST(wit_malformed_folders, AreRejectedWithPosition) {
   for (const FolderCase& c : kFolderCases) {
     SCOPED_TRACE(c.folder);
-    fs::path dir = fs::path(BERTH_SOURCE_DIR) / "tests/wit/malformed" / c.folder;
+    fs::path dir = fs::path(berth::testing::source_dir()) / "tests/wit/malformed" / c.folder;
     Resolve resolve;
     auto result = load_path(resolve, dir);
     ASSERT_FALSE(result.ok());

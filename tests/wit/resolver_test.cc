@@ -6,6 +6,7 @@
 
 #include "berth/wit/printer.h"
 #include "berth/wit/resolve.h"
+#include "common/paths.h"
 
 namespace berth::wit {
 namespace {
@@ -52,7 +53,7 @@ std::vector<std::string> keys(const Resolve& r, const std::vector<WorldItem>& it
 class TempTree {
  public:
   explicit TempTree(std::string_view name)
-      : root_(fs::path(BERTH_BINARY_DIR) / "wit-test-tmp" / std::string(name)) {
+      : root_(fs::path(berth::testing::binary_dir()) / "wit-test-tmp" / std::string(name)) {
     fs::remove_all(root_);
     fs::create_directories(root_);
   }
