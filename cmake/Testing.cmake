@@ -10,6 +10,7 @@ function(berth_gtest name)
   # The tests' own code is compiled without optimisation: it is most of the build's compile time
   # and none of its run time. The code under test is linked from the libraries, optimised as usual.
   target_compile_options(${name} PRIVATE -O0)
+  target_precompile_headers(${name} REUSE_FROM berth_test_pch)
   add_dependencies(${name} guests)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT 120)
 endfunction()

@@ -494,9 +494,8 @@ Result<std::string> stub_source(const std::string& name, const wit::Resolve& res
       name, c_name);
   for (const InterfaceBinding& iface : interfaces) {
     for (const FunctionBinding& f : iface.functions) {
-      std::string unused;
-      if (!f.params.empty()) unused += "  (void)params;\n";
-      if (!f.result.empty()) unused += "  (void)result;\n";
+      std::string unused = fmt::format("{}{}", f.params.empty() ? "" : "  (void)params;\n",
+                                       f.result.empty() ? "" : "  (void)result;\n");
       out +=
           fmt::format("\n{} {{\n{}  return call->host->trap(call, {});\n}}\n", prototype(f), unused,
                       c_string_literal(fmt::format("{}: {} of {} is not implemented yet", name,
