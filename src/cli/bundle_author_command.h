@@ -4,10 +4,6 @@
 
 #include <string>
 
-namespace CLI {
-class App;
-}
-
 namespace berth::cli {
 
 struct BundleNewOptions {
@@ -20,10 +16,6 @@ struct BundleNewOptions {
 struct BundleBindgenOptions {
   std::string directory = ".";
 };
-
-// Adds `new` and `bindgen` to the `bundle` subcommand.
-CLI::App* add_bundle_new_command(CLI::App& bundle, BundleNewOptions& options);
-CLI::App* add_bundle_bindgen_command(CLI::App& bundle, BundleBindgenOptions& options);
 
 int bundle_new_command(const BundleNewOptions& options);
 int bundle_bindgen_command(const BundleBindgenOptions& options);

@@ -1,7 +1,6 @@
 #include "cli/bundle_command.h"
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 
 #include <filesystem>
 
@@ -109,20 +108,6 @@ Result<int> bundle_check(const BundleCommandOptions& options) {
 }
 
 }  // namespace
-
-CLI::App* add_bundle_command(CLI::App& app, BundleCommandOptions& options) {
-  CLI::App* bundle =
-      app.add_subcommand("bundle", "Create, build bindings for and check host bundles");
-  bundle->require_subcommand(1);
-  CLI::App* check = bundle->add_subcommand(
-      "check",
-      "Load a bundle and print what it provides; given a component, say for each import "
-      "whether the bundle satisfies it and why not (exit status 1 when it does not)");
-  check->add_option("BUNDLE", options.bundle, "A bundle folder (holding host.toml)")->required();
-  check->add_option("COMPONENT", options.component, "A component (.wasm) to check against it");
-  check->callback([&options] { options.action = "check"; });
-  return bundle;
-}
 
 int bundle_command(const BundleCommandOptions& options) {
   if (options.action != "check") {

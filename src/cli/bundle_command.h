@@ -7,10 +7,6 @@
 #include <optional>
 #include <string>
 
-namespace CLI {
-class App;
-}
-
 namespace berth::cli {
 
 struct BundleCommandOptions {
@@ -19,9 +15,6 @@ struct BundleCommandOptions {
   std::optional<std::string> component;  // check: a component to check against it
 };
 
-// Adds the `bundle` subcommand with `check` under it and returns `bundle`, to which other
-// commands (`new`, `bindgen`) are added next to `check`.
-CLI::App* add_bundle_command(CLI::App& app, BundleCommandOptions& options);
 // Runs the `bundle` subcommand that was parsed.
 int bundle_command(const BundleCommandOptions& options);
 

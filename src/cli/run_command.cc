@@ -1,7 +1,6 @@
 #include "cli/run_command.h"
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <chrono>
@@ -22,17 +21,6 @@
 
 namespace berth::cli {
 namespace {
-
-// CLI11 cannot show positionals it does not parse; `run` leaves FILE and what follows to us so
-// that options after FILE belong to the guest.
-class RunFormatter : public CLI::Formatter {
- public:
-  std::string make_usage(const CLI::App* app, std::string name) const override {
-    std::string usage = CLI::Formatter::make_usage(app, std::move(name));
-    if (size_t nl = usage.rfind('\n'); nl != std::string::npos) usage.erase(nl);
-    return usage + " FILE [ARGS...]\n";
-  }
-};
 
 enum class BinaryKind { kCoreModule, kComponent };
 
@@ -311,89 +299,6 @@ Result<uint64_t> parse_byte_size(std::string_view text) {
   if (value > UINT64_MAX / unit)
     return Error(ErrorCode::kUsage, fmt::format("'{}' is too large", text));
   return value * unit;
-}
-
-CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
-  CLI::App* run = app.add_subcommand("run", "Run a WebAssembly module or call one of its exports");
-  run->formatter(std::make_shared<RunFormatter>());
-  run->prefix_command();  // everything from FILE on is the guest's
-  run->add_option_function<std::string>(
-      "--invoke", [&options](const std::string& expr) { options.invoke = expr; },
-      "Call an exported function instead of running the program, e.g. 'add(1, -2)'; results "
-      "print one per line");
-  run->add_option_function<double>(
-         "--timeout", [&options](double seconds) { options.timeout_seconds = seconds; },
-         "Stop the guest after SECONDS of wall-clock time (exit code 124)")
-      ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber);
-  run->add_option_function<std::string>(
-         "--max-memory",
-         [&options](const std::string& text) {
-           auto bytes = parse_byte_size(text);
-           if (!bytes) throw CLI::ValidationError("--max-memory", bytes.error().message());
-           options.max_memory_bytes = *bytes;
-         },
-         "Cap each linear memory at BYTES (suffixes K, M, G); memory.grow beyond it fails")
-      ->type_name("BYTES");
-  auto add_dir = [&](const char* name, bool read_only, const char* help) {
-    run->add_option_function<std::vector<std::string>>(
-           name,
-           [&options, read_only](const std::vector<std::string>& specs) {
-             for (const auto& spec : specs) {
-               options.dirs.push_back(parse_dir_grant(spec, read_only));
-             }
-           },
-           help)
-        ->type_name("HOST[::GUEST]")
-        ->allow_extra_args(false);
-  };
-  add_dir("--dir", false,
-          "Let the guest use directory HOST, seen as GUEST (default: the same path); "
-          "repeatable");
-  add_dir("--dir-ro", true, "Like --dir, read-only: writes fail with an error");
-  run->add_option("--env", options.env,
-                  "Set an environment variable of the guest (NAME=VALUE), or pass on berth's "
-                  "own (NAME); repeatable")
-      ->type_name("NAME[=VALUE]")
-      ->allow_extra_args(false);
-  run->add_flag("--inherit-env", options.inherit_env,
-                "Give the guest all of berth's environment variables");
-  run->add_flag("--inherit-network", options.inherit_network,
-                "Let the guest open sockets (wasi:sockets); denied by default");
-  run->add_flag("--allow-ip-name-lookup", options.allow_ip_name_lookup,
-                "With --inherit-network, also let the guest resolve host names "
-                "(wasi:sockets/ip-name-lookup)");
-  run->add_flag("--trap-unknown-imports", options.trap_unknown_imports,
-                "Link imports that nothing provides to functions that trap when called, "
-                "instead of refusing to run");
-  run->add_option("--host-bundle", options.host_bundles,
-                  "Load the host bundle in folder DIR (host.toml, wit/, lib/); repeatable")
-      ->type_name("DIR")
-      ->allow_extra_args(false);
-  run->add_option_function<std::string>(
-         "--host-config", [&options](const std::string& file) { options.host_config = file; },
-         "Load the host bundles a hosts.toml file names")
-      ->type_name("FILE");
-  run->footer(
-      "FILE is a WebAssembly component or core module (.wasm). A component runs as a WASI 0.2\n"
-      "command (its wasi:cli/run export) with ARGS as its arguments, and sees no files,\n"
-      "environment or network unless the options above grant them. With --invoke, EXPR is a\n"
-      "call in WAVE syntax, e.g. 'greet(\"bob\")' or 'example:t/api@0.1.0#sum([1, 2])', and the\n"
-      "result prints in WAVE; for a core module, arguments are numbers. ARGS, and any option\n"
-      "after FILE, go to the guest.\n"
-      "Exit codes: the guest's own, 124 timeout, 125 berth could not load or link the program,\n"
-      "134 the guest trapped, 2 bad command line.");
-  return run;
-}
-
-Result<void> take_positionals(CLI::App& run, RunOptions& options) {
-  std::vector<std::string> rest = run.remaining();
-  if (rest.empty()) {
-    return Error(ErrorCode::kUsage, "berth run needs a FILE to run (see berth run --help)");
-  }
-  options.file = rest.front();
-  options.guest_args.assign(rest.begin() + 1, rest.end());
-  return {};
 }
 
 int run_command(const RunOptions& options) {

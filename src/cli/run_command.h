@@ -8,10 +8,6 @@
 
 #include "berth/result.h"
 
-namespace CLI {
-class App;
-}
-
 namespace berth::cli {
 
 // A directory the guest may use: `--dir HOST[::GUEST]` or `--dir-ro HOST[::GUEST]`.
@@ -38,12 +34,6 @@ struct RunOptions {
   std::vector<std::string> host_bundles;
   std::optional<std::string> host_config;
 };
-
-// Adds the `run` subcommand; `options` is filled when it is parsed.
-CLI::App* add_run_command(CLI::App& app, RunOptions& options);
-
-// Fills file and guest_args from what follows the options on the command line.
-Result<void> take_positionals(CLI::App& run, RunOptions& options);
 
 // Returns the process exit code.
 int run_command(const RunOptions& options);

@@ -1,7 +1,6 @@
 #include "cli/wit_command.h"
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 
 #include <cstring>
 #include <fstream>
@@ -48,22 +47,6 @@ Result<std::string> print_wit_source(const WitOptions& options) {
 }
 
 }  // namespace
-
-CLI::App* add_wit_command(CLI::App& app, WitOptions& options) {
-  CLI::App* wit = app.add_subcommand(
-      "wit",
-      "Print a component's world as WIT, or check a WIT file or folder (with deps/) and print "
-      "it in canonical form");
-  wit->add_option("PATH", options.path,
-                  "A component (.wasm), a .wit file, or a folder of .wit files with deps/")
-      ->required();
-  wit->add_option("--features", options.features,
-                  "Include items gated by @unstable(feature = NAME)")
-      ->delimiter(',')
-      ->type_name("NAME,...");
-  wit->add_flag("--all-features", options.all_features, "Include every @unstable item");
-  return wit;
-}
 
 int wit_command(const WitOptions& options) {
   auto printed =

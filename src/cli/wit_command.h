@@ -6,10 +6,6 @@
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace berth::cli {
 
 struct WitOptions {
@@ -18,7 +14,6 @@ struct WitOptions {
   bool all_features = false;
 };
 
-CLI::App* add_wit_command(CLI::App& app, WitOptions& options);
 int wit_command(const WitOptions& options);
 
 }  // namespace berth::cli
