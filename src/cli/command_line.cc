@@ -12,6 +12,7 @@
 #include "berth/version.h"
 #include "cli/bundle_author_command.h"
 #include "cli/bundle_command.h"
+#include "cli/bundle_trust_command.h"
 #include "cli/exit_codes.h"
 #include "cli/run_command.h"
 #include "cli/wit_command.h"
@@ -177,6 +178,38 @@ CLI::App* add_bundle_bindgen_command(CLI::App& bundle, BundleBindgenOptions& opt
   return cmd;
 }
 
+void add_bundle_trust_commands(CLI::App& bundle, BundleTrustOptions& options) {
+  CLI::App* keygen_cmd = bundle.add_subcommand(
+      "keygen",
+      "Make an Ed25519 key pair for signing bundles: NAME.key (secret, mode 0600) and "
+      "NAME.pub (public, for trust stores)");
+  keygen_cmd->add_option("-o,--output", options.output, "The key files' base name")
+      ->required()
+      ->type_name("NAME");
+  keygen_cmd->callback([&options] { options.action = "keygen"; });
+
+  CLI::App* sign_cmd = bundle.add_subcommand(
+      "sign",
+      "Sign every file of a bundle folder: writes BUNDLE/signatures/<key id>.sig (signing "
+      "again with another key adds a signature; with the same key, replaces it)");
+  sign_cmd->add_option("BUNDLE", options.bundle, "The bundle folder")->required();
+  sign_cmd->add_option("--key", options.key, "The secret key file (NAME.key)")
+      ->required()
+      ->type_name("SECRET");
+  sign_cmd->callback([&options] { options.action = "sign"; });
+
+  CLI::App* verify_cmd = bundle.add_subcommand(
+      "verify",
+      "Check a bundle folder's signatures against trusted public keys; exit status 0 when a "
+      "trusted key signed exactly its current files, 1 when not");
+  verify_cmd->add_option("BUNDLE", options.bundle, "The bundle folder")->required();
+  verify_cmd
+      ->add_option("--trusted-key", options.trusted_keys, "A trusted public key file; repeatable")
+      ->type_name("PUB")
+      ->allow_extra_args(false);
+  verify_cmd->callback([&options] { options.action = "verify"; });
+}
+
 }  // namespace
 
 int run_command_line(int argc, char** argv) {
@@ -194,6 +227,8 @@ int run_command_line(int argc, char** argv) {
   CLI::App* bundle_new = add_bundle_new_command(*bundle, bundle_new_options);
   BundleBindgenOptions bundle_bindgen_options;
   CLI::App* bundle_bindgen = add_bundle_bindgen_command(*bundle, bundle_bindgen_options);
+  BundleTrustOptions bundle_trust_options;
+  add_bundle_trust_commands(*bundle, bundle_trust_options);
 
   try {
     app.parse(argc, argv);
@@ -218,6 +253,7 @@ int run_command_line(int argc, char** argv) {
   if (wit->parsed()) return wit_command(wit_options);
   if (bundle_new->parsed()) return bundle_new_command(bundle_new_options);
   if (bundle_bindgen->parsed()) return bundle_bindgen_command(bundle_bindgen_options);
+  if (!bundle_trust_options.action.empty()) return bundle_trust_command(bundle_trust_options);
   if (bundle->parsed()) return bundle_command(bundle_options);
   return kExitUsage;
 }

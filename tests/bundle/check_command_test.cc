@@ -6,6 +6,7 @@
 #include "cli/bundle_command.h"
 #include "cli/exit_codes.h"
 #include "common/paths.h"
+#include "common/run_berth.h"
 
 namespace berth::cli {
 namespace {
@@ -13,30 +14,19 @@ namespace {
 using ::testing::HasSubstr;
 using namespace berth::bundle::testing;
 
-struct Checked {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Checked check(std::string bundle, std::optional<std::string> component = std::nullopt) {
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int status = bundle_command(
-      {.action = "check", .bundle = std::move(bundle), .component = std::move(component)});
-  std::fflush(stdout);
-  std::string out = ::testing::internal::GetCapturedStdout();
-  std::string err = ::testing::internal::GetCapturedStderr();
-  return {status, out, err};
+berth::testing::Outcome check(std::string bundle,
+                              std::optional<std::string> component = std::nullopt) {
+  return berth::testing::capture_output([&] {
+    return bundle_command(
+        {.action = "check", .bundle = std::move(bundle), .component = std::move(component)});
+  });
 }
 
-std::string guest(const std::string& name) {
-  return std::string(berth::testing::guest_dir()) + "/" + name + ".wasm";
-}
+using berth::testing::guest;
 
 TEST(BundleCheck, PrintsWhatTheBundleProvides) {
-  Checked c = check(keyvalue_bundle().string());
-  EXPECT_EQ(c.status, 0) << c.err;
+  auto c = check(keyvalue_bundle().string());
+  EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_THAT(c.out, HasSubstr("bundle keyvalue 0.1.0\n"));
   EXPECT_THAT(c.out, HasSubstr("  wit:      " + (keyvalue_bundle() / "wit").string() +
                                " (world keyvalue:store/kv-host@0.1.0)\n"));
@@ -53,8 +43,8 @@ TEST(BundleCheck, ListsResources) {
   std::ofstream(dir / "host.toml")
       << "[host]\nname = \"types\"\nlib = \"" << test_lib("types").string() << "\"\nwit = \""
       << types_wit().string() << "\"\n";
-  Checked c = check(dir.string(), guest("bundle_counter_user"));
-  EXPECT_EQ(c.status, 0) << c.err;
+  auto c = check(dir.string(), guest("bundle_counter_user"));
+  EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_THAT(c.out, HasSubstr("  test:types/counters@0.1.0\n    resource counter\n"
                                "    [constructor]counter: func(start: u32) -> own<counter>\n"));
   EXPECT_THAT(c.out, HasSubstr("  test:types/counters@0.1.0: satisfied by "
@@ -63,8 +53,8 @@ TEST(BundleCheck, ListsResources) {
 }
 
 TEST(BundleCheck, SatisfiedComponent) {
-  Checked c = check(keyvalue_bundle().string(), guest("bundle_kv_user"));
-  EXPECT_EQ(c.status, 0) << c.err;
+  auto c = check(keyvalue_bundle().string(), guest("bundle_kv_user"));
+  EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_THAT(c.out, HasSubstr("component " + guest("bundle_kv_user") +
                                ":\n"
                                "  keyvalue:store/store@0.1.0: satisfied by "
@@ -72,8 +62,8 @@ TEST(BundleCheck, SatisfiedComponent) {
 }
 
 TEST(BundleCheck, UnsatisfiedImportSaysWhy) {
-  Checked c = check((keyvalue_bundle() / "host.toml").string(), guest("bundle_kv_mismatch"));
-  EXPECT_EQ(c.status, 1);
+  auto c = check((keyvalue_bundle() / "host.toml").string(), guest("bundle_kv_mismatch"));
+  EXPECT_EQ(c.exit_code, 1);
   EXPECT_THAT(c.out, HasSubstr("  keyvalue:store/store@0.1.0: NOT satisfied:\n"
                                "    import 'keyvalue:store/store@0.1.0' does not match its "
                                "provider:\n"));
@@ -82,14 +72,14 @@ TEST(BundleCheck, UnsatisfiedImportSaysWhy) {
 }
 
 TEST(BundleCheck, ImportsOfOtherProvidersAreListed) {
-  Checked c = check(keyvalue_bundle().string(), guest("bundle_counter_user"));
-  EXPECT_EQ(c.status, 0);
+  auto c = check(keyvalue_bundle().string(), guest("bundle_counter_user"));
+  EXPECT_EQ(c.exit_code, 0);
   EXPECT_THAT(c.out, HasSubstr("  test:types/counters@0.1.0: not provided by this bundle\n"));
 }
 
 TEST(BundleCheck, LoadErrorsAreReported) {
-  Checked c = check("/nonexistent/bundle");
-  EXPECT_EQ(c.status, kExitBerthError);
+  auto c = check("/nonexistent/bundle");
+  EXPECT_EQ(c.exit_code, kExitBerthError);
   EXPECT_THAT(c.err, HasSubstr("/nonexistent/bundle: bundle folder not found"));
 }
 

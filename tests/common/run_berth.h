@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,20 @@ inline Outcome run_berth(const std::vector<std::string>& args, const std::string
   outcome.err = slurp(err_path);
   std::remove(out_path);
   std::remove(err_path);
+  return outcome;
+}
+
+// Runs `run` (which returns an exit code) in this process with its stdout and stderr captured:
+// the command functions of the CLI library, without an executable.
+template <typename F>
+Outcome capture_output(F&& run) {
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  Outcome outcome;
+  outcome.exit_code = run();
+  std::fflush(stdout);
+  outcome.out = ::testing::internal::GetCapturedStdout();
+  outcome.err = ::testing::internal::GetCapturedStderr();
   return outcome;
 }
 
