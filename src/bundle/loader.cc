@@ -324,7 +324,12 @@ BundleSpec spec_from_manifest(const HostManifest& manifest) {
 }  // namespace
 
 Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const fs::path& dir,
-                                                        const ConfigEntries& config) {
+                                                        const ConfigEntries& config,
+                                                        const TrustPolicy& policy) {
+  // The trust check comes before anything of the folder is used; a folder that is not there
+  // gets read_host_manifest's error.
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) BERTH_TRY(check_bundle_trust(dir, policy));
   BERTH_TRY_ASSIGN(HostManifest manifest, read_host_manifest(dir));
   BundleSpec spec = spec_from_manifest(manifest);
   spec.overrides = config;
@@ -333,8 +338,13 @@ Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const fs::path& dir,
   return load_bundle(std::move(spec));
 }
 
-Result<LoadedHosts> load_hosts_manifest(const fs::path& file) {
+Result<LoadedHosts> load_hosts_manifest(const fs::path& file,
+                                        const std::vector<fs::path>& trusted_keys,
+                                        bool require_signed,
+                                        std::function<void(const std::string&)> warn) {
   BERTH_TRY_ASSIGN(HostsManifest manifest, read_hosts_manifest(file));
+  BERTH_TRY_ASSIGN(TrustPolicy policy, trust_policy(trusted_keys, require_signed, &manifest));
+  policy.warn = std::move(warn);
   LoadedHosts out;
   for (const HostEntry& entry : manifest.hosts) {
     std::string item = fmt::format("[[host]] '{}'", entry.name);
@@ -362,6 +372,7 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file) {
                                  looked.empty() ? "[global] search_paths is empty" : looked));
       }
       std::optional<HostManifest> chosen;
+      fs::path chosen_dir;
       std::string seen;
       for (const fs::path& candidate : candidates) {
         BERTH_TRY_ASSIGN(HostManifest host, read_host_manifest(candidate));
@@ -374,6 +385,7 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file) {
           if (!pin || !have || !wit::compatible(*pin, *have)) continue;
         }
         chosen = std::move(host);
+        chosen_dir = candidate;
         break;
       }
       if (!chosen) {
@@ -382,9 +394,23 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file) {
                                  "the pinned version {}; found:{}",
                                  file.string(), item, *entry.bundle, *entry.version, seen));
       }
+      BERTH_TRY(check_bundle_trust(chosen_dir, policy));
       spec = spec_from_manifest(*chosen);
       spec.name = entry.name;
     } else {
+      // Only a bundle folder carries signatures.
+      if (policy.require_signed) {
+        return Error(ErrorCode::kInvalid,
+                     fmt::format("{}: {}: refusing to load an explicit wit + lib pair: signatures "
+                                 "are required and only a bundle folder can be signed",
+                                 file.string(), item));
+      }
+      if (policy.warn) {
+        policy.warn(
+            fmt::format("{}: {}: an explicit wit + lib pair is not signed; loading it "
+                        "because signatures are not required (--require-signed)",
+                        file.string(), item));
+      }
       spec.name = entry.name;
       spec.origin = file;
       spec.origin_item = item;
@@ -417,13 +443,18 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file) {
 }
 
 Result<void> add_bundles(host::Linker& linker, const BundleOptions& options) {
+  BERTH_TRY_ASSIGN(TrustPolicy policy,
+                   trust_policy(options.trusted_keys, options.require_signed, nullptr));
+  policy.warn = options.warn;
   for (const fs::path& dir : options.bundle_dirs) {
-    auto provider = load_bundle_dir(dir);
+    auto provider = load_bundle_dir(dir, {}, policy);
     if (!provider) return std::move(provider).error();
     linker.add(std::move(*provider));
   }
   if (options.host_config) {
-    BERTH_TRY_ASSIGN(LoadedHosts hosts, load_hosts_manifest(*options.host_config));
+    BERTH_TRY_ASSIGN(LoadedHosts hosts,
+                     load_hosts_manifest(*options.host_config, options.trusted_keys,
+                                         options.require_signed, options.warn));
     for (auto& provider : hosts.providers) linker.add(std::move(provider));
     for (auto& [path, provider] : hosts.preferences) linker.prefer(path, provider);
   }

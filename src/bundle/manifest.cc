@@ -103,12 +103,17 @@ Result<HostsManifest> parse_hosts_manifest(std::string_view text, const fs::path
   if (const toml::node* global_node = root.get("global")) {
     if (!global_node->is_table()) return top.mistyped("global", *global_node, "a table");
     TableReader global(file, "[global]", *global_node->as_table());
-    BERTH_TRY(global.check_keys({"search_paths"}));
+    BERTH_TRY(global.check_keys({"search_paths", "trusted_keys", "require_signed"}));
     BERTH_TRY_ASSIGN(std::vector<std::string> paths,
                      global.strings("search_paths",
                                     "folders holding bundles, relative to "
                                     "this file"));
     for (const std::string& path : paths) manifest.search_paths.push_back(anchored(file, path));
+    BERTH_TRY_ASSIGN(std::vector<std::string> keys,
+                     global.strings("trusted_keys", "public key files, relative to this file"));
+    for (const std::string& key : keys) manifest.trusted_keys.push_back(anchored(file, key));
+    BERTH_TRY_ASSIGN(std::optional<bool> require_signed, global.boolean("require_signed"));
+    manifest.require_signed = require_signed.value_or(false);
   }
 
   const toml::node* hosts_node = root.get("host");

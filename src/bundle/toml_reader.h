@@ -167,6 +167,14 @@ class TableReader {
                              item_, key, expected, type_name(node)));
   }
 
+  // An optional boolean.
+  Result<std::optional<bool>> boolean(std::string_view key) const {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::optional<bool>();
+    if (!node->is_boolean()) return mistyped(key, *node, "true or false");
+    return std::optional<bool>(node->as_boolean()->get());
+  }
+
   // A required integer in [min, max].
   Result<int64_t> integer(std::string_view key, std::string_view what, int64_t min,
                           int64_t max) const {

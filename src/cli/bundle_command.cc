@@ -101,7 +101,9 @@ Result<int> check_component(const std::shared_ptr<bundle::BundleProvider>& b,
 Result<int> bundle_check(const BundleCommandOptions& options) {
   fs::path dir(options.bundle);
   if (dir.filename() == "host.toml") dir = dir.parent_path();
-  BERTH_TRY_ASSIGN(std::shared_ptr<bundle::BundleProvider> b, bundle::load_bundle_dir(dir));
+  BERTH_TRY_ASSIGN(bundle::TrustPolicy policy, trust_policy_of(options.trust));
+  BERTH_TRY_ASSIGN(std::shared_ptr<bundle::BundleProvider> b,
+                   bundle::load_bundle_dir(dir, {}, policy));
   print_bundle(*b);
   if (!options.component) return kExitOk;
   return check_component(b, *options.component);

@@ -7,12 +7,15 @@
 #include <optional>
 #include <string>
 
+#include "cli/bundle_trust_command.h"
+
 namespace berth::cli {
 
 struct BundleCommandOptions {
   std::string action;  // the subcommand of `bundle` that ran: "check" (set when parsed)
   std::string bundle;  // check: a bundle folder (or its host.toml)
   std::optional<std::string> component;  // check: a component to check against it
+  TrustFlags trust;                      // check: the signature policy
 };
 
 // Runs the `bundle` subcommand that was parsed.

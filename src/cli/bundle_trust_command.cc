@@ -14,6 +14,11 @@ namespace fs = std::filesystem;
 
 constexpr int kExitUntrusted = 1;
 
+void print_warning(const std::string& line) {
+  std::fflush(stdout);
+  fmt::print(stderr, "warning: {}\n", line);
+}
+
 const char* status_name(bundle::SignatureStatus status) {
   switch (status) {
     case bundle::SignatureStatus::kValid:
@@ -66,6 +71,21 @@ Result<int> verify(const BundleTrustOptions& options) {
 }
 
 }  // namespace
+
+void apply_trust_flags(const TrustFlags& flags, bundle::BundleOptions& options) {
+  for (const std::string& key : flags.trusted_keys) options.trusted_keys.emplace_back(key);
+  options.require_signed = flags.require_signed;
+  if (!flags.quiet) options.warn = print_warning;
+}
+
+Result<bundle::TrustPolicy> trust_policy_of(const TrustFlags& flags) {
+  bundle::BundleOptions options;
+  apply_trust_flags(flags, options);
+  BERTH_TRY_ASSIGN(bundle::TrustPolicy policy,
+                   bundle::trust_policy(options.trusted_keys, options.require_signed, nullptr));
+  policy.warn = options.warn;
+  return policy;
+}
 
 int bundle_trust_command(const BundleTrustOptions& options) {
   Result<int> status = options.action == "keygen" ? keygen(options)

@@ -1,10 +1,25 @@
-// Bundle trust on the command line: `berth bundle keygen`, `sign` and `verify`.
+// Bundle trust on the command line: `berth bundle keygen`, `sign` and `verify`, and the flags
+// (--trusted-key, --require-signed, -q) that `run` and `bundle check` share.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "berth/bundle/bundle.h"
+#include "berth/result.h"
+
 namespace berth::cli {
+
+struct TrustFlags {
+  std::vector<std::string> trusted_keys;  // public key files
+  bool require_signed = false;
+  bool quiet = false;  // no warnings about unsigned or untrusted bundles
+};
+
+// The flags as bundle options: trusted keys, the policy, and warnings on stderr unless quiet.
+void apply_trust_flags(const TrustFlags& flags, bundle::BundleOptions& options);
+// The flags as the policy for one bundle folder.
+Result<bundle::TrustPolicy> trust_policy_of(const TrustFlags& flags);
 
 struct BundleTrustOptions {
   std::string action;                     // "keygen", "sign" or "verify" (set when parsed)

@@ -20,6 +20,21 @@
 namespace berth::cli {
 namespace {
 
+// --trusted-key, --require-signed and -q, for `run` and `bundle check`.
+void add_trust_flags(CLI::App& command, TrustFlags& flags) {
+  command
+      .add_option("--trusted-key", flags.trusted_keys,
+                  "Trust bundles signed by the public key in FILE (from berth bundle keygen); "
+                  "repeatable, added to a hosts.toml's [global] trusted_keys")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  command.add_flag("--require-signed", flags.require_signed,
+                   "Refuse, before loading its library, any bundle that no trusted key signed "
+                   "as it is now (as require_signed = true in a hosts.toml)");
+  command.add_flag("-q,--quiet", flags.quiet,
+                   "No warnings about bundles loaded unsigned or signed by keys not trusted");
+}
+
 // CLI11 cannot show positionals it does not parse; `run` leaves FILE and what follows to us so
 // that options after FILE belong to the guest.
 class RunFormatter : public CLI::Formatter {
@@ -92,6 +107,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
          "--host-config", [&options](const std::string& file) { options.host_config = file; },
          "Load the host bundles a hosts.toml file names")
       ->type_name("FILE");
+  add_trust_flags(*run, options.trust);
   run->footer(
       "FILE is a WebAssembly component or core module (.wasm). A component runs as a WASI 0.2\n"
       "command (its wasi:cli/run export) with ARGS as its arguments, and sees no files,\n"
@@ -140,6 +156,7 @@ CLI::App* add_bundle_command(CLI::App& app, BundleCommandOptions& options) {
       "whether the bundle satisfies it and why not (exit status 1 when it does not)");
   check->add_option("BUNDLE", options.bundle, "A bundle folder (holding host.toml)")->required();
   check->add_option("COMPONENT", options.component, "A component (.wasm) to check against it");
+  add_trust_flags(*check, options.trust);
   check->callback([&options] { options.action = "check"; });
   return bundle;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "berth/result.h"
+#include "cli/bundle_trust_command.h"
 
 namespace berth::cli {
 
@@ -33,6 +34,7 @@ struct RunOptions {
   // Host bundles.
   std::vector<std::string> host_bundles;
   std::optional<std::string> host_config;
+  TrustFlags trust;
 };
 
 // Returns the process exit code.

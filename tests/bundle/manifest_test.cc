@@ -195,7 +195,10 @@ TEST(HostsManifest, Errors) {
             "'global', 'host')");
   EXPECT_EQ(hosts_error("[global]\nsearch_path = []\n"),
             "/etc/berth/hosts.toml:2:1: unknown key 'search_path' in [global] (expected one of: "
-            "'search_paths')");
+            "'search_paths', 'trusted_keys', 'require_signed')");
+  EXPECT_EQ(hosts_error("[global]\nrequire_signed = \"yes\"\n"),
+            "/etc/berth/hosts.toml:2:18: [global] 'require_signed': expected true or false, found "
+            "a string");
   EXPECT_EQ(hosts_error("[global]\nsearch_paths = \"hosts\"\n"),
             "/etc/berth/hosts.toml:2:16: [global] 'search_paths': expected an array of strings "
             "(folders holding bundles, relative to this file), found a string");

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "bundle_test_util.h"
+#include "cli/bundle_command.h"
 #include "cli/bundle_trust_command.h"
 #include "cli/exit_codes.h"
 #include "common/run_berth.h"
@@ -44,6 +45,11 @@ class TrustCommandTest : public BundleDirTest {
     BundleTrustOptions o{.action = "verify", .bundle = bundle_.string()};
     for (const std::string& k : keys) o.trusted_keys.push_back((dir_ / k).string());
     return capture_output([&] { return bundle_trust_command(o); });
+  }
+
+  Ran check(TrustFlags flags) {
+    BundleCommandOptions o{.action = "check", .bundle = bundle_.string(), .trust = flags};
+    return capture_output([&] { return bundle_command(o); });
   }
 
   fs::path bundle_;
@@ -109,6 +115,25 @@ TEST_F(TrustCommandTest, TheCommandLine) {
   EXPECT_THAT(untrusted.out, HasSubstr("NOT TRUSTED"));
   // sign without --key is a usage error.
   EXPECT_EQ(run_berth({"bundle", "sign", bundle_.string()}).exit_code, kExitUsage);
+}
+
+TEST_F(TrustCommandTest, CheckHonoursThePolicy) {
+  ASSERT_EQ(keygen("alice").exit_code, 0);
+  Ran unsigned_check = check({});
+  EXPECT_EQ(unsigned_check.exit_code, 0) << unsigned_check.err;
+  EXPECT_THAT(unsigned_check.err,
+              HasSubstr("warning: bundle " + bundle_.string() + " is not signed"));
+  EXPECT_EQ(check({.quiet = true}).err, "");
+
+  TrustFlags policy{.trusted_keys = {(dir_ / "alice.pub").string()}, .require_signed = true};
+  Ran refused = check(policy);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("refusing to load the bundle"));
+
+  ASSERT_EQ(sign("alice.key").exit_code, 0);
+  Ran accepted = check(policy);
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_EQ(accepted.err, "");
 }
 
 }  // namespace

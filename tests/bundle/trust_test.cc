@@ -44,6 +44,16 @@ class TrustTest : public BundleDirTest {
     BundleFiles files(root);
     return expect_ok(verify_bundle(files, keys));
   }
+
+  // The policy at load time.
+  static TrustPolicy requiring(std::vector<PublicKey> keys) {
+    return TrustPolicy{.trusted_keys = std::move(keys), .require_signed = true};
+  }
+  std::string refusal(const fs::path& root, const TrustPolicy& policy) {
+    auto loaded = load_bundle_dir(root, {}, policy);
+    EXPECT_FALSE(loaded);
+    return loaded ? "" : loaded.error().message();
+  }
 };
 
 TEST_F(TrustTest, KeyPairFilesAndTheSecretKeysMode) {
@@ -258,6 +268,107 @@ TEST_F(TrustTest, ASymbolicLinkPutInPlaceOfASignedFileIsRefused) {
   auto verdict = verify_bundle(files, {pub("alice")});
   ASSERT_FALSE(verdict);
   EXPECT_THAT(verdict.error().message(), HasSubstr("NOTES"));
+}
+
+TEST_F(TrustTest, PolicyOnLoadsWhatATrustedKeySigned) {
+  fs::path root = self_contained("types");
+  SecretKey alice = key("alice");
+  SecretKey bob = key("bob");
+  expect_ok(sign_bundle(root, alice));
+  expect_ok(sign_bundle(root, bob));
+  auto bundle = expect_ok(load_bundle_dir(root, {}, requiring({pub("bob")})));
+  EXPECT_EQ(bundle->library_name(), "types");
+}
+
+TEST_F(TrustTest, PolicyOnRefusesBeforeTheLibraryIsLoaded) {
+  // The library leaves a mark when it is loaded at all (its constructor runs at dlopen).
+  fs::path root = self_contained("types");
+  fs::copy_file(test_lib("leaves_mark"), root / "lib" / "libtypes.so",
+                fs::copy_options::overwrite_existing);
+  fs::path mark = dir_ / "loaded";
+  ASSERT_EQ(::setenv("BERTH_TEST_LOAD_MARK", mark.c_str(), 1), 0);
+  SecretKey alice = key("alice");
+  SecretKey bob = key("bob");
+
+  EXPECT_THAT(refusal(root, requiring({pub("alice")})), HasSubstr("it is not signed"));
+  EXPECT_FALSE(fs::exists(mark));
+
+  expect_ok(sign_bundle(root, bob));
+  std::string unknown = refusal(root, requiring({pub("alice")}));
+  EXPECT_THAT(unknown, HasSubstr(bob.id));
+  EXPECT_THAT(unknown, HasSubstr("signatures are required"));
+  EXPECT_FALSE(fs::exists(mark));
+
+  expect_ok(sign_bundle(root, alice));
+  append(root / "NOTES", "changed");
+  std::string changed = refusal(root, requiring({pub("alice")}));
+  EXPECT_THAT(changed, HasSubstr("refusing to load the bundle"));
+  EXPECT_THAT(changed, HasSubstr("NOTES changed"));
+  EXPECT_THAT(changed, HasSubstr(alice.id));
+  EXPECT_FALSE(fs::exists(mark));
+
+  // The mark does show a load: without signatures and with the policy off, the bundle loads.
+  fs::remove_all(root / "signatures");
+  expect_ok(load_bundle_dir(root, {}, TrustPolicy{}));
+  EXPECT_TRUE(fs::exists(mark));
+  ::unsetenv("BERTH_TEST_LOAD_MARK");
+}
+
+TEST_F(TrustTest, PolicyOffLoadsUnsignedBundlesWithOneWarning) {
+  fs::path root = self_contained("types");
+  std::vector<std::string> warnings;
+  TrustPolicy policy{.warn = [&](const std::string& w) { warnings.push_back(w); }};
+  expect_ok(load_bundle_dir(root, {}, policy));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr(root.string() + " is not signed"));
+}
+
+TEST_F(TrustTest, PolicyOffWarnsOfUnknownKeysAndRefusesASignatureThatDoesNotVerify) {
+  fs::path root = self_contained("types");
+  SecretKey alice = key("alice");
+  SecretKey bob = key("bob");
+  std::vector<std::string> warnings;
+  TrustPolicy policy{.trusted_keys = {pub("alice")},
+                     .warn = [&](const std::string& w) { warnings.push_back(w); }};
+  expect_ok(sign_bundle(root, bob));
+  expect_ok(load_bundle_dir(root, {}, policy));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr(bob.id));
+
+  expect_ok(sign_bundle(root, alice));
+  append(root / "wit" / "types.wit", "\n// edited\n");
+  EXPECT_THAT(refusal(root, policy), HasSubstr("wit/types.wit changed"));
+}
+
+TEST_F(TrustTest, HostsTomlStatesThePolicyWithKeysRelativeToIt) {
+  self_contained("types");
+  SecretKey alice = key("alice");
+  fs::path hosts = write("hosts.toml",
+                         "[global]\nsearch_paths = [\".\"]\ntrusted_keys = [\"alice.pub\"]\n"
+                         "require_signed = true\n[[host]]\nname = \"t\"\nbundle = \"types\"\n");
+  auto unsigned_load = load_hosts_manifest(hosts);
+  ASSERT_FALSE(unsigned_load);
+  EXPECT_THAT(unsigned_load.error().message(), HasSubstr("it is not signed"));
+  expect_ok(sign_bundle(dir_ / "types", alice));
+  EXPECT_EQ(expect_ok(load_hosts_manifest(hosts)).providers.size(), 1u);
+
+  fs::path bad_key = write("bad.toml", "[global]\ntrusted_keys = [\"alice.key\"]\n");
+  auto refused = load_hosts_manifest(bad_key);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message(), HasSubstr("[global] 'trusted_keys'"));
+  EXPECT_THAT(refused.error().message(), HasSubstr("is a secret key file"));
+}
+
+TEST_F(TrustTest, AnExplicitLibraryPairIsRefusedUnderThePolicy) {
+  fs::path hosts = write("hosts.toml", "[[host]]\nname = \"t\"\nwit = \"" + types_wit().string() +
+                                           "\"\nlib = \"" + test_lib("types").string() + "\"\n");
+  auto refused = load_hosts_manifest(hosts, {}, true);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message(), HasSubstr("only a bundle folder can be signed"));
+  std::vector<std::string> warnings;
+  expect_ok(
+      load_hosts_manifest(hosts, {}, false, [&](const std::string& w) { warnings.push_back(w); }));
+  EXPECT_EQ(warnings.size(), 1u);
 }
 
 }  // namespace

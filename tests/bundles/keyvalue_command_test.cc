@@ -15,9 +15,9 @@ using namespace berth::bundles::testing;
 
 class KeyValueCommandTest : public ReferenceBundleTest {
  protected:
-  // `berth run PROVIDERS kv_c.wasm ARGS...`
+  // `berth run -q PROVIDERS kv_c.wasm ARGS...` (-q: no warning that the bundle is unsigned)
   Outcome kv(const std::vector<std::string>& providers, const std::vector<std::string>& args) {
-    std::vector<std::string> all = {"run"};
+    std::vector<std::string> all = {"run", "-q"};
     all.insert(all.end(), providers.begin(), providers.end());
     all.push_back(berth::testing::guest("bundles_kv_c"));
     all.insert(all.end(), args.begin(), args.end());
@@ -60,6 +60,15 @@ TEST_F(KeyValueCommandTest, GetOfAMissingKeyFails) {
   EXPECT_EQ(o.exit_code, 1) << describe(o);
   EXPECT_EQ(o.err, "kv: no value stored under 'nothing'\n");
   EXPECT_EQ(o.out, "");
+}
+
+TEST_F(KeyValueCommandTest, AnUnsignedBundleLoadsWithOneWarning) {
+  Outcome o = berth({"run", "--host-bundle", built_bundle("keyvalue").string(),
+                     berth::testing::guest("bundles_kv_c"), "get", "nothing"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.err, "warning: bundle " + built_bundle("keyvalue").string() +
+                       " is not signed; loading it because signatures are not required "
+                       "(--require-signed)\nkv: no value stored under 'nothing'\n");
 }
 
 TEST_F(KeyValueCommandTest, WithoutPathTheStoreIsInMemoryPerRun) {

@@ -4,21 +4,46 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "berth/bundle/manifest.h"
+#include "berth/bundle/trust.h"
 #include "berth/host/linker.h"
 #include "berth/host/provider.h"
 #include "berth/result.h"
 
 namespace berth::bundle {
 
+// What berth requires of a bundle before it loads its library (docs/bundles.md, "Signing and
+// trust"). With require_signed, only a bundle folder that a trusted key signed exactly as it is
+// loads; without it, an unsigned bundle or one signed only by keys not trusted loads with one
+// warning. A signature that does not verify (files changed since a trusted key signed them, an
+// altered or unreadable signature file) refuses the bundle either way.
+struct TrustPolicy {
+  std::vector<PublicKey> trusted_keys;
+  bool require_signed = false;
+  std::function<void(const std::string&)> warn;  // the warnings; empty: none
+};
+
+// Checks the bundle folder `dir` against the policy without loading anything from it: an error
+// names the files that differ and the keys found; a warning goes to policy.warn.
+Result<void> check_bundle_trust(const std::filesystem::path& dir, const TrustPolicy& policy);
+
+// The policy of the command line's trusted key files and flag plus a hosts.toml's [global]
+// trusted_keys and require_signed (when `manifest` is given).
+Result<TrustPolicy> trust_policy(const std::vector<std::filesystem::path>& trusted_keys,
+                                 bool require_signed, const HostsManifest* manifest);
+
 struct BundleOptions {
   std::vector<std::filesystem::path> bundle_dirs;    // --host-bundle DIR (repeatable)
   std::optional<std::filesystem::path> host_config;  // --host-config FILE
+  std::vector<std::filesystem::path> trusted_keys;   // --trusted-key FILE (repeatable)
+  bool require_signed = false;                       // --require-signed
+  std::function<void(const std::string&)> warn;      // the trust warnings; empty: none
 };
 
 // Loads every bundle the options name and adds each as a provider (plus any preferences the
@@ -65,9 +90,11 @@ class BundleProvider : public host::Provider {
   virtual const std::vector<std::pair<std::string, std::string>>& config_keys() const = 0;
 };
 
-// Loads the bundle in `dir` (reads DIR/host.toml). `config` overrides its [config] defaults.
+// Loads the bundle in `dir` (reads DIR/host.toml) once check_bundle_trust allows it. `config`
+// overrides its [config] defaults.
 Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const std::filesystem::path& dir,
-                                                        const ConfigEntries& config = {});
+                                                        const ConfigEntries& config = {},
+                                                        const TrustPolicy& policy = {});
 
 // Loads a bundle described by `spec`: dlopen, entry symbol, ABI version, WIT, world, and the
 // check of the descriptor against the WIT.
@@ -78,6 +105,10 @@ struct LoadedHosts {
   std::vector<std::shared_ptr<BundleProvider>> providers;
   std::vector<std::pair<std::string, std::string>> preferences;
 };
-Result<LoadedHosts> load_hosts_manifest(const std::filesystem::path& file);
+// `trusted_keys`, `require_signed` and `warn` join the manifest's own policy.
+Result<LoadedHosts> load_hosts_manifest(const std::filesystem::path& file,
+                                        const std::vector<std::filesystem::path>& trusted_keys = {},
+                                        bool require_signed = false,
+                                        std::function<void(const std::string&)> warn = {});
 
 }  // namespace berth::bundle

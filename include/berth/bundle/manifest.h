@@ -56,6 +56,8 @@ struct HostEntry {
 struct HostsManifest {
   std::filesystem::path file;
   std::vector<std::filesystem::path> search_paths;  // resolved against the file's folder
+  std::vector<std::filesystem::path> trusted_keys;  // public key files, likewise
+  bool require_signed = false;
   std::vector<HostEntry> hosts;
 };
 

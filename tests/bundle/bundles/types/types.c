@@ -324,6 +324,19 @@ static const berth_bundle_descriptor descriptor = {
     .destroy = destroy,
 };
 
+#ifdef TYPES_LEAVES_MARK
+// A mark that the library was loaded at all: its constructor runs at dlopen, before berth
+// calls anything in it. The trust tests show a refused bundle never gets that far.
+#include <stdio.h>
+#include <stdlib.h>
+__attribute__((constructor)) static void leave_mark(void) {
+  const char* mark = getenv("BERTH_TEST_LOAD_MARK");
+  if (mark == NULL) return;
+  FILE* file = fopen(mark, "w");
+  if (file != NULL) fclose(file);
+}
+#endif
+
 BERTH_BUNDLE_EXPORT const berth_bundle_descriptor* berth_bundle_entry(void) {
 #ifdef TYPES_BAD_ABI
   static berth_bundle_descriptor bad;
