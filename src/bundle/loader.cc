@@ -9,6 +9,7 @@
 #include "berth/wit/component_bridge.h"
 #include "berth/wit/resolve.h"
 #include "berth/wit/semver.h"
+#include "library.h"
 #include "loaded_bundle.h"
 
 namespace berth::bundle {
@@ -220,25 +221,34 @@ Result<void> check_config_keys(const LoadedBundle& bundle, const ConfigEntries& 
 
 }  // namespace
 
-Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec) {
+Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
+                                                    std::shared_ptr<const BundleFiles> files) {
   auto bundle = std::make_shared<LoadedBundle>();
   bundle->spec_ = std::move(spec);
   const BundleSpec& s = bundle->spec_;
   bundle->name_ = fmt::format("bundle '{}' ({})", s.name, s.origin.string());
   std::string lib = s.lib.string();
 
-  std::error_code ec;
-  if (!fs::exists(s.lib, ec)) {
-    return Error(ErrorCode::kNotFound, fmt::format("{}: {} 'lib': the library {} does not exist",
-                                                   s.origin.string(), s.origin_item, lib));
+  const FileTree& tree = files ? static_cast<const FileTree&>(*files) : disk_files();
+  if (!tree.is_regular_file(s.lib)) {
+    return Error(ErrorCode::kNotFound,
+                 fmt::format("{}: {} 'lib': the library {} does not exist{}", s.origin.string(),
+                             s.origin_item, lib, files ? " among the bundle's checked files" : ""));
   }
-  // RTLD_LOCAL keeps one bundle's symbols from resolving another's.
-  void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = dlerror();
-    return Error(ErrorCode::kIo,
-                 fmt::format("{}: {} 'lib': cannot load {}: {}", s.origin.string(), s.origin_item,
-                             lib, why ? why : "unknown dlopen error"));
+  void* handle = nullptr;
+  if (files) {
+    BERTH_TRY_ASSIGN(
+        handle, open_bundle_library(*files, s.lib,
+                                    fmt::format("{}: {} 'lib'", s.origin.string(), s.origin_item)));
+  } else {
+    // RTLD_LOCAL keeps one bundle's symbols from resolving another's.
+    handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      const char* why = dlerror();
+      return Error(ErrorCode::kIo,
+                   fmt::format("{}: {} 'lib': cannot load {}: {}", s.origin.string(), s.origin_item,
+                               lib, why ? why : "unknown dlopen error"));
+    }
   }
   bundle->library_ = handle;
   dlerror();
@@ -274,7 +284,7 @@ Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec) {
   BERTH_TRY(read_descriptor(*bundle, lib));
 
   // The WIT, seen from the bundle's side: the world's exports are what it provides.
-  auto package = wit::load_path(bundle->resolve_, s.wit);
+  auto package = wit::load_path(bundle->resolve_, s.wit, {}, tree);
   if (!package) {
     return std::move(package.error().prepend(
         fmt::format("{}: {} 'wit' ({})", s.origin.string(), s.origin_item, s.wit.string())));
@@ -321,21 +331,42 @@ BundleSpec spec_from_manifest(const HostManifest& manifest) {
   return spec;
 }
 
+// host.toml from the checked bytes when the trust check read the folder.
+Result<HostManifest> read_checked_host_manifest(const OpenedBundle& opened) {
+  if (!opened.files) return read_host_manifest(opened.dir);
+  fs::path file = opened.dir / "host.toml";
+  BERTH_TRY_ASSIGN(std::string text, opened.files->read(file));
+  return parse_host_manifest(text, file);
+}
+
 }  // namespace
 
-Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const fs::path& dir,
-                                                        const ConfigEntries& config,
-                                                        const TrustPolicy& policy) {
+Result<OpenedBundle> open_bundle_dir(const fs::path& dir, const TrustPolicy& policy) {
+  OpenedBundle opened{.dir = dir};
   // The trust check comes before anything of the folder is used; a folder that is not there
-  // gets read_host_manifest's error.
+  // gets read_host_manifest's error when it is loaded.
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) BERTH_TRY(check_bundle_trust(dir, policy));
-  BERTH_TRY_ASSIGN(HostManifest manifest, read_host_manifest(dir));
+  if (fs::is_directory(dir, ec)) {
+    BERTH_TRY_ASSIGN(opened.files, check_bundle_trust(dir, policy));
+  }
+  return opened;
+}
+
+Result<std::shared_ptr<BundleProvider>> load_opened_bundle(const OpenedBundle& opened,
+                                                           const ConfigEntries& config) {
+  BERTH_TRY_ASSIGN(HostManifest manifest, read_checked_host_manifest(opened));
   BundleSpec spec = spec_from_manifest(manifest);
   spec.overrides = config;
   spec.overrides_origin = manifest.file;
   spec.overrides_item = "configuration";
-  return load_bundle(std::move(spec));
+  return load_bundle(std::move(spec), opened.files);
+}
+
+Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const fs::path& dir,
+                                                        const ConfigEntries& config,
+                                                        const TrustPolicy& policy) {
+  BERTH_TRY_ASSIGN(OpenedBundle opened, open_bundle_dir(dir, policy));
+  return load_opened_bundle(opened, config);
 }
 
 Result<LoadedHosts> load_hosts_manifest(const fs::path& file,
@@ -349,6 +380,7 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file,
   for (const HostEntry& entry : manifest.hosts) {
     std::string item = fmt::format("[[host]] '{}'", entry.name);
     BundleSpec spec;
+    std::shared_ptr<const BundleFiles> files;
     if (entry.bundle) {
       // The first folder of that name on the search paths (whose version matches the pin).
       std::vector<fs::path> candidates;
@@ -394,7 +426,10 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file,
                                  "the pinned version {}; found:{}",
                                  file.string(), item, *entry.bundle, *entry.version, seen));
       }
-      BERTH_TRY(check_bundle_trust(chosen_dir, policy));
+      // Checked, then loaded from what the check read (host.toml again included).
+      BERTH_TRY_ASSIGN(OpenedBundle opened, open_bundle_dir(chosen_dir, policy));
+      BERTH_TRY_ASSIGN(*chosen, read_checked_host_manifest(opened));
+      files = opened.files;
       spec = spec_from_manifest(*chosen);
       spec.name = entry.name;
     } else {
@@ -421,7 +456,7 @@ Result<LoadedHosts> load_hosts_manifest(const fs::path& file,
     spec.overrides = entry.config;
     spec.overrides_origin = file;
     spec.overrides_item = item + " [host.config]";
-    auto provider = load_bundle(std::move(spec));
+    auto provider = load_bundle(std::move(spec), files);
     if (!provider) return std::move(provider).error();
     if (entry.version && !entry.bundle) {
       auto pin = wit::Version::parse(*entry.version);

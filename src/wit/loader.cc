@@ -2,12 +2,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "berth/wit/resolve.h"
 #include "parser.h"
@@ -22,6 +18,7 @@ namespace fs = std::filesystem;
 constexpr int kMaxDepsDepth = 16;
 
 struct Batch {
+  const FileTree& tree;
   std::vector<std::unique_ptr<ast::File>> files;
   std::vector<UnresolvedPackage> packages;
 };
@@ -33,18 +30,6 @@ struct PackageRef {
   const ast::File* file = nullptr;
 };
 
-Result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error(ErrorCode::kIo,
-                 fmt::format("{}: cannot open file: {}", path.string(), std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Error(ErrorCode::kIo, fmt::format("{}: cannot read file", path.string()));
-  return text.str();
-}
-
 Result<void> parse_into(Batch& batch, const std::string& path, std::string_view text) {
   BERTH_TRY_ASSIGN(ast::File file, parse_file(path, text));
   batch.files.push_back(std::make_unique<ast::File>(std::move(file)));
@@ -52,7 +37,7 @@ Result<void> parse_into(Batch& batch, const std::string& path, std::string_view 
 }
 
 Result<void> parse_path(Batch& batch, const fs::path& path) {
-  BERTH_TRY_ASSIGN(std::string text, read_file(path));
+  BERTH_TRY_ASSIGN(std::string text, batch.tree.read(path));
   return parse_into(batch, path.string(), text);
 }
 
@@ -114,22 +99,8 @@ Result<std::optional<size_t>> add_group(Batch& batch, size_t first) {
   return root;
 }
 
-Result<std::vector<fs::path>> folder_entries(const fs::path& dir) {
-  std::error_code ec;
-  std::vector<fs::path> entries;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    entries.push_back(it->path());
-  }
-  if (ec)
-    return Error(ErrorCode::kIo,
-                 fmt::format("{}: cannot list folder: {}", dir.string(), ec.message()));
-  std::sort(entries.begin(), entries.end());
-  return entries;
-}
-
-bool is_wit_file(const fs::path& path) {
-  std::error_code ec;
-  return path.extension() == ".wit" && fs::is_regular_file(path, ec);
+bool is_wit_file(const Batch& batch, const fs::path& path) {
+  return path.extension() == ".wit" && batch.tree.is_regular_file(path);
 }
 
 Result<void> load_deps(Batch& batch, const fs::path& deps, int depth);
@@ -140,24 +111,22 @@ Result<std::optional<size_t>> load_folder(Batch& batch, const fs::path& dir, int
     return Error(ErrorCode::kLimit, fmt::format("{}: deps/ folders are nested more than {} deep",
                                                 dir.string(), kMaxDepsDepth));
   }
-  BERTH_TRY_ASSIGN(std::vector<fs::path> entries, folder_entries(dir));
+  BERTH_TRY_ASSIGN(std::vector<fs::path> entries, batch.tree.list(dir));
   size_t first = batch.files.size();
   for (const fs::path& entry : entries) {
-    if (is_wit_file(entry)) BERTH_TRY(parse_path(batch, entry));
+    if (is_wit_file(batch, entry)) BERTH_TRY(parse_path(batch, entry));
   }
   BERTH_TRY_ASSIGN(std::optional<size_t> root, add_group(batch, first));
-  std::error_code ec;
-  if (fs::is_directory(dir / "deps", ec)) BERTH_TRY(load_deps(batch, dir / "deps", depth + 1));
+  if (batch.tree.is_directory(dir / "deps")) BERTH_TRY(load_deps(batch, dir / "deps", depth + 1));
   return root;
 }
 
 Result<void> load_deps(Batch& batch, const fs::path& deps, int depth) {
-  BERTH_TRY_ASSIGN(std::vector<fs::path> entries, folder_entries(deps));
+  BERTH_TRY_ASSIGN(std::vector<fs::path> entries, batch.tree.list(deps));
   for (const fs::path& entry : entries) {
-    std::error_code ec;
-    if (fs::is_directory(entry, ec)) {
+    if (batch.tree.is_directory(entry)) {
       BERTH_TRY(load_folder(batch, entry, depth));
-    } else if (is_wit_file(entry)) {
+    } else if (is_wit_file(batch, entry)) {
       size_t first = batch.files.size();
       BERTH_TRY(parse_path(batch, entry));
       BERTH_TRY(add_group(batch, first));
@@ -306,19 +275,18 @@ Result<PackageId> load_single_file(Resolve& resolve, Batch& batch, const Resolve
 
 Result<PackageId> load_source(Resolve& resolve, std::string_view file_name, std::string_view text,
                               const ResolveOptions& options) {
-  Batch batch;
+  Batch batch{disk_files()};
   BERTH_TRY(parse_into(batch, std::string(file_name), text));
   return load_single_file(resolve, batch, options);
 }
 
 Result<PackageId> load_path(Resolve& resolve, const std::filesystem::path& path,
-                            const ResolveOptions& options) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
+                            const ResolveOptions& options, const FileTree& tree) {
+  if (!tree.exists(path)) {
     return Error(ErrorCode::kNotFound, fmt::format("{}: no such file or folder", path.string()));
   }
-  Batch batch;
-  if (!fs::is_directory(path, ec)) {
+  Batch batch{tree};
+  if (!tree.is_directory(path)) {
     BERTH_TRY(parse_path(batch, path));
     return load_single_file(resolve, batch, options);
   }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "berth/bundle/trust.h"
 #include "berth/file_tree.h"
 #include "bundle_test_util.h"
@@ -369,6 +371,52 @@ TEST_F(TrustTest, AnExplicitLibraryPairIsRefusedUnderThePolicy) {
   expect_ok(
       load_hosts_manifest(hosts, {}, false, [&](const std::string& w) { warnings.push_back(w); }));
   EXPECT_EQ(warnings.size(), 1u);
+}
+
+TEST_F(TrustTest, WhatWasVerifiedIsWhatRuns) {
+  fs::path root = self_contained("types");
+  SecretKey alice = key("alice");
+  expect_ok(sign_bundle(root, alice));
+  OpenedBundle opened = expect_ok(open_bundle_dir(root, requiring({pub("alice")})));
+  ASSERT_NE(opened.files, nullptr);
+
+  // Between the check and the load every file is replaced: the library by one without an entry
+  // point, the WIT by nonsense, host.toml by one naming another library.
+  fs::remove(root / "lib" / "libtypes.so");
+  fs::copy_file(test_lib("no_entry"), root / "lib" / "libtypes.so");
+  std::ofstream(root / "wit" / "types.wit", std::ios::trunc) << "this is not WIT";
+  std::ofstream(root / "host.toml", std::ios::trunc)
+      << "[host]\nname = \"types\"\nlib = \"lib/other.so\"\nwit = \"wit\"\n";
+
+  auto bundle = expect_ok(load_opened_bundle(opened));
+  EXPECT_EQ(bundle->library_name(), "types");
+  EXPECT_TRUE(bundle->create_instance());
+  // Opening the folder afresh sees the swap, and the policy refuses it.
+  EXPECT_THAT(refusal(root, requiring({pub("alice")})), HasSubstr("lib/libtypes.so changed"));
+}
+
+TEST_F(TrustTest, ShippedLibrariesAreLoadedFromTheVerifiedCopies) {
+  // The bundle's library needs libberth_types_helper.so, which it ships in lib/ and has no run
+  // path to: only berth's checked copy can satisfy it.
+  fs::path libs = fs::path(berth::testing::binary_dir()) / "tests" / "bundle" / "libs";
+  fs::path helper = "libberth_types_helper.so";
+  fs::path root = dir_ / "helper";
+  fs::create_directories(root / "lib");
+  fs::copy_file(test_lib("types_with_helper"), root / "lib" / "libtypes_with_helper.so");
+  fs::copy_file(libs / "helper-42" / helper, root / "lib" / helper);
+  fs::copy(types_wit(), root / "wit");
+  write("helper/host.toml",
+        "[host]\nname = \"types\"\nlib = \"lib/libtypes_with_helper.so\"\nwit = \"wit\"\n");
+  SecretKey alice = key("alice");
+  expect_ok(sign_bundle(root, alice));
+  OpenedBundle opened = expect_ok(open_bundle_dir(root, requiring({pub("alice")})));
+
+  // The helper is replaced by a build whose answer the bundle refuses (its create traps).
+  fs::remove(root / "lib" / helper);
+  fs::copy_file(libs / "helper-41" / helper, root / "lib" / helper);
+  auto bundle = expect_ok(load_opened_bundle(opened));
+  auto instance = bundle->create_instance();
+  EXPECT_TRUE(instance) << instance.error().message();
 }
 
 }  // namespace

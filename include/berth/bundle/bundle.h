@@ -30,8 +30,12 @@ struct TrustPolicy {
 };
 
 // Checks the bundle folder `dir` against the policy without loading anything from it: an error
-// names the files that differ and the keys found; a warning goes to policy.warn.
-Result<void> check_bundle_trust(const std::filesystem::path& dir, const TrustPolicy& policy);
+// names the files that differ and the keys found; a warning goes to policy.warn. When the check
+// read the folder (it was signed, or signatures are required) it returns those files, sealed:
+// whatever is loaded afterwards comes from these bytes, never from the disk again. Null when
+// nothing was read (an unsigned bundle under the policy off).
+Result<std::shared_ptr<const BundleFiles>> check_bundle_trust(const std::filesystem::path& dir,
+                                                              const TrustPolicy& policy);
 
 // The policy of the command line's trusted key files and flag plus a hosts.toml's [global]
 // trusted_keys and require_signed (when `manifest` is given).
@@ -90,15 +94,28 @@ class BundleProvider : public host::Provider {
   virtual const std::vector<std::pair<std::string, std::string>>& config_keys() const = 0;
 };
 
-// Loads the bundle in `dir` (reads DIR/host.toml) once check_bundle_trust allows it. `config`
+// A bundle folder that passed check_bundle_trust, not loaded yet.
+struct OpenedBundle {
+  std::filesystem::path dir;
+  std::shared_ptr<const BundleFiles> files;  // the checked bytes; null: read from the disk
+};
+Result<OpenedBundle> open_bundle_dir(const std::filesystem::path& dir, const TrustPolicy& policy);
+// Loads it: host.toml, the WIT and the libraries come from `files` when there are any. `config`
 // overrides its [config] defaults.
+Result<std::shared_ptr<BundleProvider>> load_opened_bundle(const OpenedBundle& opened,
+                                                           const ConfigEntries& config = {});
+
+// Opens and loads the bundle in `dir` (DIR/host.toml).
 Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const std::filesystem::path& dir,
                                                         const ConfigEntries& config = {},
                                                         const TrustPolicy& policy = {});
 
 // Loads a bundle described by `spec`: dlopen, entry symbol, ABI version, WIT, world, and the
-// check of the descriptor against the WIT.
-Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec);
+// check of the descriptor against the WIT. With `files`, the library (and the shared libraries
+// beside it) and the WIT come from those bytes: the library is loaded from a sealed in-memory
+// copy, so a file replaced on disk after the check changes nothing.
+Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
+                                                    std::shared_ptr<const BundleFiles> files = {});
 
 // The bundles a hosts.toml names, with the preferences it states (interface path, provider).
 struct LoadedHosts {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "berth/file_tree.h"
 #include "berth/result.h"
 #include "berth/wit/model.h"
 
@@ -27,9 +28,11 @@ Result<PackageId> load_source(Resolve& resolve, std::string_view file_name, std:
 
 // Loads a .wit file, or a folder: all of its *.wit files form one package, and `deps/` holds its
 // dependencies as `deps/<name>.wit` files or `deps/<name>/` folders (which may have deps/ of
-// their own). Dependencies are resolved in dependency order. Returns the root package.
+// their own). Dependencies are resolved in dependency order. Returns the root package. The
+// files are read from `tree` (the disk unless a caller has them already, as a bundle does).
 Result<PackageId> load_path(Resolve& resolve, const std::filesystem::path& path,
-                            const ResolveOptions& options = {});
+                            const ResolveOptions& options = {},
+                            const FileTree& tree = disk_files());
 
 // Picks a world as WIT tooling does: with an empty `name` the package's only world; a plain
 // identifier names a world of `package`; "ns:pkg/world@1.0.0" names one anywhere in `resolve`.

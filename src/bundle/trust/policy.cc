@@ -45,7 +45,8 @@ bool broken(const SignatureCheck& check) {
 
 }  // namespace
 
-Result<void> check_bundle_trust(const fs::path& dir, const TrustPolicy& policy) {
+Result<std::shared_ptr<const BundleFiles>> check_bundle_trust(const fs::path& dir,
+                                                              const TrustPolicy& policy) {
   std::error_code ec;
   bool has_signatures = fs::is_directory(dir / "signatures", ec);
   if (!has_signatures && !policy.require_signed) {
@@ -55,11 +56,11 @@ Result<void> check_bundle_trust(const fs::path& dir, const TrustPolicy& policy) 
                       "required (--require-signed)",
                       dir.string()));
     }
-    return {};
+    return std::shared_ptr<const BundleFiles>();
   }
-  BundleFiles files(dir);
-  BERTH_TRY_ASSIGN(Verdict verdict, verify_bundle(files, policy.trusted_keys));
-  if (verdict.trusted) return {};
+  auto files = std::make_shared<BundleFiles>(dir);
+  BERTH_TRY_ASSIGN(Verdict verdict, verify_bundle(*files, policy.trusted_keys));
+  if (verdict.trusted) return std::shared_ptr<const BundleFiles>(std::move(files));
   bool any_broken = std::any_of(verdict.signatures.begin(), verdict.signatures.end(), broken);
   if (policy.require_signed || any_broken) {
     return Error(
@@ -73,7 +74,7 @@ Result<void> check_bundle_trust(const fs::path& dir, const TrustPolicy& policy) 
                     "(--require-signed)",
                     dir.string(), verdict.summary()));
   }
-  return {};
+  return std::shared_ptr<const BundleFiles>(std::move(files));
 }
 
 }  // namespace berth::bundle

@@ -214,8 +214,16 @@ static berth_status destroyed(berth_call* call, const void* params, void* result
   return BERTH_OK;
 }
 
+#ifdef TYPES_WITH_HELPER
+/* From libberth_types_helper.so, which the bundle ships beside its own library. */
+int types_helper_answer(void);
+#endif
+
 static berth_status create(berth_call* call, const berth_config_entry* config, size_t count,
                            void** self) {
+#ifdef TYPES_WITH_HELPER
+  if (types_helper_answer() != 42) return call->host->trap(call, "the helper library is not ours");
+#endif
   for (size_t i = 0; i < count; ++i) {
     if (strcmp(config[i].key, "fail") == 0) return call->host->trap(call, config[i].value);
   }
