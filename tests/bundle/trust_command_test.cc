@@ -136,5 +136,20 @@ TEST_F(TrustCommandTest, CheckHonoursThePolicy) {
   EXPECT_EQ(accepted.err, "");
 }
 
+TEST_F(TrustCommandTest, AFolderThatCannotBeReadIsAnErrorNamingIt) {
+  ASSERT_EQ(keygen("alice").exit_code, 0);
+  for (const fs::path& bad : {dir_ / "absent", dir_ / "alice.pub"}) {
+    BundleTrustOptions sign_options{
+        .action = "sign", .bundle = bad.string(), .key = (dir_ / "alice.key").string()};
+    Ran signed_run = capture_output([&] { return bundle_trust_command(sign_options); });
+    EXPECT_EQ(signed_run.exit_code, kExitBerthError) << signed_run.err;
+    EXPECT_THAT(signed_run.err, HasSubstr(bad.string()));
+    BundleTrustOptions verify_options{.action = "verify", .bundle = bad.string()};
+    Ran verified = capture_output([&] { return bundle_trust_command(verify_options); });
+    EXPECT_EQ(verified.exit_code, kExitBerthError) << verified.err;
+    EXPECT_THAT(verified.err, HasSubstr(bad.string()));
+  }
+}
+
 }  // namespace
 }  // namespace berth::cli
