@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs berth into a scratch prefix and builds examples/runner out of tree against it, once
+# with find_package(berth) and once with pkg-config, then runs a WASI command with each: a
+# granted directory and an environment variable must reach the guest.
+#   install_test.sh BUILD_DIR SOURCE_DIR GUEST_DIR
+set -euo pipefail
+build="$1" source="$2" guests="$3"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+prefix="$scratch/prefix"
+cmake --install "$build" --prefix "$prefix" >/dev/null
+
+# No V8 header may be needed: nothing installed includes one.
+if grep -rlE '#include <(v8|node|libplatform)' "$prefix/include"; then
+  echo "FAIL: installed headers include V8" >&2
+  exit 1
+fi
+
+check() { # RUNNER: runs the guest with a directory and an environment variable
+  local runner="$1" data="$scratch/data"
+  rm -rf "$data" && mkdir -p "$data" && echo "hello" >"$data/input.txt"
+  local out
+  out="$("$runner" --dir "$data::/data" --env GREETING=hi "$guests/wasi_check.wasm" files /data)"
+  grep -q "input: hello" <<<"$out" || { echo "FAIL ($runner): $out" >&2; exit 1; }
+  grep -q "written by the guest" "$data/output.txt" || { echo "FAIL: no output.txt" >&2; exit 1; }
+  out="$("$runner" --env GREETING=hi "$guests/wasi_check.wasm" env GREETING)"
+  [ "$out" = "GREETING=hi" ] || { echo "FAIL ($runner): env printed '$out'" >&2; exit 1; }
+  local status=0
+  # WASI 0.2's exit has only ok and err, so any failing status reaches the host as 1.
+  "$runner" "$guests/wasi_check.wasm" exit 3 || status=$?
+  [ "$status" = 1 ] || { echo "FAIL ($runner): exit 3 gave status $status, not 1" >&2; exit 1; }
+}
+
+cmake -S "$source/examples/runner" -B "$scratch/cmake-build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$scratch/cmake-build" >/dev/null
+check "$scratch/cmake-build/runner"
+echo "find_package(berth): ok"
+
+PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --exists berth
+# shellcheck disable=SC2046
+g++ -o "$scratch/runner-pc" "$source/examples/runner/runner.cc" \
+  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs berth)
+check "$scratch/runner-pc"
+echo "pkg-config berth: ok"
