@@ -59,12 +59,12 @@ endfunction()
 # berth_reuse_precompiled_headers(PCH_TARGET DIR): every C++ library and executable defined in
 # DIR and its subfolders that has no precompiled header of its own reuses PCH_TARGET's.
 function(berth_reuse_precompiled_headers pch dir)
+  get_target_property(pch_type ${pch} TYPE)
   get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
   foreach(target IN LISTS targets)
     get_target_property(type ${target} TYPE)
     get_target_property(own ${target} PRECOMPILE_HEADERS)
     get_target_property(reused ${target} PRECOMPILE_HEADERS_REUSE_FROM)
-    get_target_property(pch_type ${pch} TYPE)
     # -fPIC and -fPIE objects cannot share one: libraries reuse a library's, programs a program's.
     if(type STREQUAL pch_type AND NOT own AND NOT reused AND NOT target STREQUAL pch)
       target_precompile_headers(${target} REUSE_FROM ${pch})

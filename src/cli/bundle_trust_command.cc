@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-
 #include "berth/bundle/trust.h"
 #include "cli/exit_codes.h"
 
@@ -13,11 +11,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kExitUntrusted = 1;
-
-void print_warning(const std::string& line) {
-  std::fflush(stdout);
-  fmt::print(stderr, "warning: {}\n", line);
-}
 
 const char* status_name(bundle::SignatureStatus status) {
   switch (status) {
@@ -50,13 +43,10 @@ Result<int> sign(const BundleTrustOptions& options) {
 }
 
 Result<int> verify(const BundleTrustOptions& options) {
-  std::vector<bundle::PublicKey> keys;
-  for (const std::string& file : options.trusted_keys) {
-    BERTH_TRY_ASSIGN(bundle::PublicKey key, bundle::read_public_key(file));
-    keys.push_back(std::move(key));
-  }
+  std::vector<fs::path> key_files(options.trusted_keys.begin(), options.trusted_keys.end());
+  BERTH_TRY_ASSIGN(bundle::TrustPolicy trust, bundle::trust_policy(key_files, false, nullptr));
   bundle::BundleFiles files(options.bundle);
-  BERTH_TRY_ASSIGN(bundle::Verdict verdict, bundle::verify_bundle(files, keys));
+  BERTH_TRY_ASSIGN(bundle::Verdict verdict, bundle::verify_bundle(files, trust.trusted_keys));
   fmt::print("bundle {}: {} files\n", files.root().string(), files.files().size());
   for (const bundle::SignatureCheck& check : verdict.signatures) {
     fmt::print("  {}: key {}: {}{}{}\n", check.file, check.key_id.empty() ? "?" : check.key_id,
@@ -75,7 +65,7 @@ Result<int> verify(const BundleTrustOptions& options) {
 void apply_trust_flags(const TrustFlags& flags, bundle::BundleOptions& options) {
   for (const std::string& key : flags.trusted_keys) options.trusted_keys.emplace_back(key);
   options.require_signed = flags.require_signed;
-  if (!flags.quiet) options.warn = print_warning;
+  if (!flags.quiet) options.warn = report_warning;
 }
 
 Result<bundle::TrustPolicy> trust_policy_of(const TrustFlags& flags) {

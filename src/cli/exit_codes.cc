@@ -24,4 +24,9 @@ void report_error(const Error& error) {
   fmt::print(stderr, "error: {}\n", error.describe());
 }
 
+void report_warning(const std::string& line) {
+  std::fflush(stdout);
+  fmt::print(stderr, "warning: {}\n", line);
+}
+
 }  // namespace berth::cli

@@ -16,5 +16,7 @@ int exit_code_for(const Error& error);
 
 // Prints "error: <message>" and the wasm backtrace, if any, on stderr.
 void report_error(const Error& error);
+// Prints "warning: <line>" on stderr.
+void report_warning(const std::string& line);
 
 }  // namespace berth::cli

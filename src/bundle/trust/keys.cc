@@ -11,6 +11,7 @@
 
 #include "berth/bundle/trust.h"
 #include "hex.h"
+#include "sodium_init.h"
 
 namespace berth::bundle {
 namespace {
@@ -20,13 +21,6 @@ namespace fs = std::filesystem;
 constexpr std::string_view kPublicTag = "berth-ed25519-public-key";
 constexpr std::string_view kSecretTag = "berth-ed25519-secret-key";
 constexpr size_t kMaxKeyFileSize = 4096;
-
-Result<void> ensure_sodium() {
-  if (sodium_init() < 0) {
-    return Error(ErrorCode::kInternal, "libsodium failed to initialise");
-  }
-  return {};
-}
 
 // The key text of a key file whose tag is `wanted`, with errors for every other kind of file.
 Result<std::string> key_text(std::string_view contents, const fs::path& file,

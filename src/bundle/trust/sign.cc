@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "berth/bundle/trust.h"
+#include "sodium_init.h"
 
 namespace berth::bundle {
 namespace {
@@ -40,7 +41,7 @@ Result<void> write_atomically(const fs::path& path, const std::string& text) {
 }  // namespace
 
 Result<fs::path> sign_bundle(const fs::path& dir, const SecretKey& key) {
-  if (sodium_init() < 0) return Error(ErrorCode::kInternal, "libsodium failed to initialise");
+  BERTH_TRY(ensure_sodium());
   BundleFiles files(dir);
   BERTH_TRY(files.read_all());
   if (!files.files().contains("host.toml")) {

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "berth/bundle/trust.h"
-#include "support/file.h"
+#include "sodium_init.h"
 
 namespace berth::bundle {
 namespace {
@@ -17,17 +17,15 @@ namespace fs = std::filesystem;
 // The signature files of the folder (read from disk once, here), by relative path.
 Result<std::map<std::string, std::string>> signature_files(const fs::path& root) {
   std::map<std::string, std::string> out;
-  std::error_code ec;
+  const FileTree& disk = disk_files();
   fs::path dir = root / "signatures";
-  if (!fs::is_directory(dir, ec)) return out;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string rel = "signatures/" + it->path().filename().string();
-    if (!is_signature_file(rel) || !it->is_regular_file(ec)) continue;
-    BERTH_TRY_ASSIGN(std::vector<uint8_t> bytes, read_file(it->path()));
-    out.emplace(std::move(rel), std::string(bytes.begin(), bytes.end()));
-  }
-  if (ec) {
-    return Error(ErrorCode::kIo, fmt::format("{}: cannot list: {}", dir.string(), ec.message()));
+  if (!disk.is_directory(dir)) return out;
+  BERTH_TRY_ASSIGN(std::vector<fs::path> entries, disk.list(dir));
+  for (const fs::path& entry : entries) {
+    std::string rel = "signatures/" + entry.filename().string();
+    if (!is_signature_file(rel) || !disk.is_regular_file(entry)) continue;
+    BERTH_TRY_ASSIGN(std::string text, disk.read(entry));
+    out.emplace(std::move(rel), std::move(text));
   }
   return out;
 }
@@ -69,12 +67,6 @@ std::vector<std::string> differences(const std::vector<SignedFile>& signed_list,
   return out;
 }
 
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
 }  // namespace
 
 std::string Verdict::summary() const {
@@ -95,7 +87,7 @@ std::string Verdict::summary() const {
 }
 
 Result<Verdict> verify_bundle(BundleFiles& files, const std::vector<PublicKey>& trusted) {
-  if (sodium_init() < 0) return Error(ErrorCode::kInternal, "libsodium failed to initialise");
+  BERTH_TRY(ensure_sodium());
   BERTH_TRY_ASSIGN(auto signature_texts, signature_files(files.root()));
   BERTH_TRY(files.read_all());
   std::vector<SignedFile> now = signed_files(files);
@@ -126,7 +118,8 @@ Result<Verdict> verify_bundle(BundleFiles& files, const std::vector<PublicKey>& 
             "altered)";
       } else if (std::vector<std::string> diff = differences(parsed->files, now); !diff.empty()) {
         check.status = SignatureStatus::kFilesDiffer;
-        check.detail = "the files differ from what was signed: " + joined(diff);
+        check.detail =
+            fmt::format("the files differ from what was signed: {}", fmt::join(diff, ", "));
       } else {
         check.status = SignatureStatus::kValid;
         verdict.trusted = true;
