@@ -10,7 +10,7 @@
 
 #include "berth/bundle/bundle.h"
 #include "berth/component/component.h"
-#include "berth/component/wave.h"
+#include "berth/component/typed_func.h"
 #include "berth/engine/engine.h"
 #include "berth/host/linker.h"
 #include "berth/wasi/wasi.h"
@@ -244,20 +244,13 @@ Result<int> run_component(const RunOptions& options, std::vector<uint8_t> bytes)
     return result && result->discriminant == 0 ? kExitOk : 1;
   }
 
-  BERTH_TRY_ASSIGN(std::string name, component::parse_wave_call_name(*options.invoke));
-  BERTH_TRY_ASSIGN(const component::ComponentInstance::ExportedFunc* func,
-                   instance.find_function(name));
-  auto call = component::parse_wave_call(*options.invoke, *func->type);
-  if (!call) {
-    return Error(ErrorCode::kUsage,
-                 fmt::format("--invoke '{}': {} (the function is {})", *options.invoke,
-                             call.error().message(), func->type->to_string()));
+  Result<std::optional<std::string>> printed = component::call_wave(instance, *options.invoke);
+  if (!printed) {
+    Error error = std::move(printed).error();
+    if (error.code() == ErrorCode::kUsage) error.prepend("--invoke");
+    return error;
   }
-  BERTH_TRY_ASSIGN(std::optional<component::Val> result, instance.call(*func, call->arguments));
-  if (result) {
-    BERTH_TRY_ASSIGN(std::string text, component::print_wave(*result, func->type->result));
-    fmt::print("{}\n", text);
-  }
+  if (*printed) fmt::print("{}\n", **printed);
   return kExitOk;
 }
 

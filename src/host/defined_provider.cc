@@ -18,29 +18,32 @@ class DefinedInstance final : public ProviderInstance {
     std::string key = fmt::format("{}#{}", interface, name);
     auto it = resources_.find(key);
     if (it != resources_.end()) return it->second;
+    std::function<void(uint32_t)> destructor = provider_->destructor(interface, name);
+    if (const ResourceClass* resource = provider_->resource_class(interface, name)) {
+      destructor = [table = objects_.table(*resource)](uint32_t rep) { table->destroy(rep); };
+    }
     component::ResourceTypeRef type =
-        component::make_host_resource_type(key, provider_->destructor(interface, name));
+        component::make_host_resource_type(key, std::move(destructor));
     resources_.emplace(std::move(key), type);
     return type;
   }
 
   Result<component::HostFunction> function(std::string_view interface, std::string_view name,
                                            const component::FuncType& type) override {
-    const DefinedProvider::Function* fn = provider_->implementation(interface, name);
-    if (fn == nullptr) {
+    const DefinedProvider::Binder* binder = provider_->binder(interface, name);
+    if (binder == nullptr) {
       return Error(ErrorCode::kLink,
                    fmt::format("{} declares '{}' in {} but defines no implementation of it",
                                provider_->name(), name, interface));
     }
-    auto shared_type = std::make_shared<component::FuncType>(type);
-    return component::HostFunction([fn = *fn, shared_type](std::span<const component::Val> args) {
-      return fn(*shared_type, args);
-    });
+    return (*binder)(objects_, type);
   }
 
  private:
   std::shared_ptr<const DefinedProvider> provider_;
   std::map<std::string, component::ResourceTypeRef, std::less<>> resources_;
+  // The objects typed functions made for this instance; destroyed with it.
+  ResourceObjects objects_;
 };
 
 }  // namespace
@@ -75,7 +78,61 @@ Result<void> DefinedProvider::define(std::string_view interface, std::string_vie
     return Error(ErrorCode::kNotFound, fmt::format("{}: interface {} declares no function '{}'",
                                                    name_, provided->name, function));
   }
-  functions_[provided->name][std::string(function)] = std::move(fn);
+  functions_[provided->name][std::string(function)] =
+      [fn = std::move(fn)](ResourceObjects&, const component::FuncType& type) {
+        auto shared_type = std::make_shared<component::FuncType>(type);
+        return Result<component::HostFunction>(
+            component::HostFunction([fn, shared_type](std::span<const component::Val> args) {
+              return fn(*shared_type, args);
+            }));
+      };
+  return {};
+}
+
+Result<DefinedProvider::TypedSlot> DefinedProvider::typed_slot(std::string_view interface,
+                                                               std::string_view function) const {
+  BERTH_TRY_ASSIGN(const ProvidedInterface* provided, find_interface(interface));
+  const wit::Function* declared = resolve_.find_function(provided->id, function);
+  if (declared == nullptr) {
+    return Error(ErrorCode::kNotFound, fmt::format("{}: interface {} declares no function '{}'",
+                                                   name_, provided->name, function));
+  }
+  BERTH_TRY_ASSIGN(component::FuncType type, wit::function_type(resolve_, *declared));
+  return TypedSlot{.qualified = fmt::format("{}#{}", provided->name, function),
+                   .interface = provided->name,
+                   .function = std::string(function),
+                   .type = std::move(type)};
+}
+
+Error DefinedProvider::signature_mismatch(const TypedSlot& slot,
+                                          const std::string& cpp_signature) const {
+  return Error(
+      ErrorCode::kLink,
+      fmt::format("{}: the C++ function given for {} does not match its WIT:\n"
+                  "  WIT: {}\n  C++: {}",
+                  name_, slot.qualified, slot.type.to_string(component::ResourceSpelling::kShort),
+                  cpp_signature));
+}
+
+Result<void> DefinedProvider::add_resource_class(
+    std::type_index type, std::string_view interface, std::string_view resource,
+    std::function<std::shared_ptr<ObjectTableBase>()> make_table) {
+  BERTH_TRY_ASSIGN(const ProvidedInterface* provided, find_interface(interface));
+  if (!resolve_.find_type(provided->id, resource)) {
+    return Error(ErrorCode::kNotFound, fmt::format("{}: interface {} declares no resource '{}'",
+                                                   name_, provided->name, resource));
+  }
+  std::string key = fmt::format("{}#{}", provided->name, resource);
+  for (const auto& [bound_type, bound] : resource_classes_) {
+    if (bound_type == type || bound.key == key) {
+      return Error(ErrorCode::kUsage,
+                   fmt::format("{}: {} is bound to a C++ class already, or the class to {}", name_,
+                               key, bound.key));
+    }
+  }
+  resource_classes_.emplace(type, ResourceClass{.key = std::move(key),
+                                                .name = std::string(resource),
+                                                .make_table = std::move(make_table)});
   return {};
 }
 
@@ -90,12 +147,23 @@ Result<void> DefinedProvider::on_drop(std::string_view interface, std::string_vi
   return {};
 }
 
-const DefinedProvider::Function* DefinedProvider::implementation(std::string_view interface,
-                                                                 std::string_view function) const {
+const DefinedProvider::Binder* DefinedProvider::binder(std::string_view interface,
+                                                       std::string_view function) const {
   auto by_interface = functions_.find(interface);
   if (by_interface == functions_.end()) return nullptr;
   auto it = by_interface->second.find(function);
   return it == by_interface->second.end() ? nullptr : &it->second;
+}
+
+const ResourceClass* DefinedProvider::resource_class(std::string_view interface,
+                                                     std::string_view resource) const {
+  for (const auto& [type, bound] : resource_classes_) {
+    if (bound.name == resource && bound.key.size() == interface.size() + 1 + resource.size() &&
+        bound.key.starts_with(interface)) {
+      return &bound;
+    }
+  }
+  return nullptr;
 }
 
 std::function<void(uint32_t)> DefinedProvider::destructor(std::string_view interface,
@@ -110,4 +178,29 @@ Result<std::shared_ptr<ProviderInstance>> DefinedProvider::create_instance() {
   return std::shared_ptr<ProviderInstance>(std::make_shared<DefinedInstance>(shared_from_this()));
 }
 
+namespace typed_detail {
+
+Error host_exception(std::string_view function, const char* what) {
+  return Error(ErrorCode::kTrap,
+               what ? fmt::format("host function {} threw: {}", function, what)
+                    : fmt::format("host function {} threw an exception", function));
+}
+
+Error dead_handle(std::string_view function, std::string_view resource, uint32_t rep) {
+  return Error(ErrorCode::kTrap,
+               fmt::format("{}: {} handle (rep {}) holds no object", function, resource, rep));
+}
+
+Error wrong_argument_count(std::string_view function, size_t count) {
+  return Error(ErrorCode::kInternal,
+               fmt::format("{}: called with {} arguments, not as its type says", function, count));
+}
+
+std::string_view short_resource_name(const component::ResourceType& resource) {
+  std::string_view name = resource.name;
+  size_t hash = name.rfind('#');
+  return hash == std::string_view::npos ? name : name.substr(hash + 1);
+}
+
+}  // namespace typed_detail
 }  // namespace berth::host
