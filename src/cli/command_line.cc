@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "berth/version.h"
+#include "cli/bindgen_command.h"
 #include "cli/bundle_author_command.h"
 #include "cli/bundle_command.h"
 #include "cli/bundle_trust_command.h"
@@ -146,6 +147,19 @@ CLI::App* add_wit_command(CLI::App& app, WitOptions& options) {
   return wit;
 }
 
+CLI::App* add_bindgen_command(CLI::App& app, BindgenOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "bindgen",
+      "Generate the C++ header with which a program that embeds berth implements the interfaces "
+      "a WIT world exports (docs/embedding.md)");
+  cmd->add_option("WIT", options.wit, "A .wit file, or a folder of .wit files with deps/")
+      ->required();
+  cmd->add_option("--world", options.world, "The world (default: the package's only world)");
+  cmd->add_option("-o,--output", options.output, "The header to write (default: standard output)")
+      ->type_name("FILE");
+  return cmd;
+}
+
 CLI::App* add_bundle_command(CLI::App& app, BundleCommandOptions& options) {
   CLI::App* bundle =
       app.add_subcommand("bundle", "Create, build bindings for and check host bundles");
@@ -238,6 +252,8 @@ int run_command_line(int argc, char** argv) {
   CLI::App* run = add_run_command(app, run_options);
   WitOptions wit_options;
   CLI::App* wit = add_wit_command(app, wit_options);
+  BindgenOptions bindgen_options;
+  CLI::App* bindgen = add_bindgen_command(app, bindgen_options);
   BundleCommandOptions bundle_options;
   CLI::App* bundle = add_bundle_command(app, bundle_options);
   BundleNewOptions bundle_new_options;
@@ -268,6 +284,7 @@ int run_command_line(int argc, char** argv) {
     return run_command(run_options);
   }
   if (wit->parsed()) return wit_command(wit_options);
+  if (bindgen->parsed()) return bindgen_command(bindgen_options);
   if (bundle_new->parsed()) return bundle_new_command(bundle_new_options);
   if (bundle_bindgen->parsed()) return bundle_bindgen_command(bundle_bindgen_options);
   if (!bundle_trust_options.action.empty()) return bundle_trust_command(bundle_trust_options);

@@ -1,4 +1,4 @@
-// C spellings of WIT names for the generated bindings.
+// C and C++ spellings of WIT names for the generated bindings.
 #pragma once
 
 #include <string>
@@ -13,6 +13,9 @@ std::string c_identifier(std::string_view wit_name);
 // "key-response" -> "key_response", without the keyword escape: for a part of a longer name
 // ("delete" in "store_bucket_delete").
 std::string c_name_part(std::string_view wit_name);
+
+// "key-response" -> "KeyResponse", for C++ type names.
+std::string cpp_type_name(std::string_view wit_name);
 
 // "key-response" -> "KEY_RESPONSE", for enum and flag constants (always prefixed, so never a
 // keyword).

@@ -7,6 +7,7 @@
 #include "berth/sdk/bindgen.h"
 #include "berth/wit/resolve.h"
 #include "sdk/generators.h"
+#include "support/file.h"
 
 namespace berth::sdk {
 namespace {
@@ -27,24 +28,12 @@ Result<void> check_name(const std::string& name) {
   return {};
 }
 
-Result<void> write_text(const fs::path& path, std::string_view text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (ec || !out) {
-    return Error(ErrorCode::kIo, fmt::format("{}: cannot write the file", path.string()));
-  }
-  return {};
-}
-
 Result<std::vector<fs::path>> write_generated(const fs::path& directory,
                                               const std::vector<GeneratedFile>& files) {
   std::vector<fs::path> written;
   for (const GeneratedFile& file : files) {
     fs::path path = directory / file.path;
-    BERTH_TRY(write_text(path, file.text));
+    BERTH_TRY(write_text_file(path, file.text));
     written.push_back(path);
   }
   return written;
@@ -159,12 +148,12 @@ Result<std::vector<fs::path>> scaffold_bundle(const ScaffoldOptions& options) {
                              (dir / "wit").string(), ec.message()));
   }
   written.push_back(dir / "wit");
-  BERTH_TRY(write_text(dir / "host.toml", manifest_text(options, wit_entry)));
+  BERTH_TRY(write_text_file(dir / "host.toml", manifest_text(options, wit_entry)));
   written.push_back(dir / "host.toml");
-  BERTH_TRY(write_text(dir / "CMakeLists.txt", cmake_text(options.name)));
+  BERTH_TRY(write_text_file(dir / "CMakeLists.txt", cmake_text(options.name)));
   written.push_back(dir / "CMakeLists.txt");
   fs::path source = dir / "src" / (options.name + ".c");
-  BERTH_TRY(write_text(source, stub));
+  BERTH_TRY(write_text_file(source, stub));
   written.push_back(source);
   BERTH_TRY_ASSIGN(std::vector<fs::path> generated, write_generated(dir, bindings));
   written.insert(written.end(), generated.begin(), generated.end());

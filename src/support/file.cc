@@ -30,4 +30,16 @@ Result<std::vector<uint8_t>> read_file(const std::filesystem::path& path) {
   return bytes;
 }
 
+Result<void> write_text_file(const std::filesystem::path& path, std::string_view text) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (ec || !out) {
+    return Error(ErrorCode::kIo, fmt::format("{}: cannot write the file", path.string()));
+  }
+  return {};
+}
+
 }  // namespace berth

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs berth into a scratch prefix and builds examples/runner out of tree against it, once
-# with find_package(berth) and once with pkg-config, then runs a WASI command with each: a
-# granted directory and an environment variable must reach the guest.
+# Installs berth into a scratch prefix and builds the examples out of tree against it:
+# examples/runner once with find_package(berth) and once with pkg-config, then runs a WASI command
+# with each (a granted directory and an environment variable must reach the guest);
+# examples/static-keyvalue, whose build generates its host bindings with the installed
+# `berth bindgen`, then runs the key-value guest with it and with `berth run --host-bundle`: the
+# two transcripts must be the same.
 #   install_test.sh BUILD_DIR SOURCE_DIR GUEST_DIR
 set -euo pipefail
 build="$1" source="$2" guests="$3"
@@ -43,3 +46,26 @@ g++ -o "$scratch/runner-pc" "$source/examples/runner/runner.cc" \
   $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs berth)
 check "$scratch/runner-pc"
 echo "pkg-config berth: ok"
+
+# The static adapter against the bundle: the same guest and commands, the same transcript.
+cmake -S "$source/examples/static-keyvalue" -B "$scratch/skv-build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$scratch/skv-build" >/dev/null
+cp -r "$build/bundles/keyvalue" "$scratch/kv-bundle"
+sed -i "s|^path = \"\"|path = \"$scratch/bundle.db\"|" "$scratch/kv-bundle/host.toml"
+grep -q "bundle.db" "$scratch/kv-bundle/host.toml" || { echo "FAIL: no path in host.toml" >&2; exit 1; }
+transcript() { # RUN...: the kv guest's commands, each with its output, errors and status
+  local cmd
+  for cmd in "set colour blue" "set answer 42" "set colour green" "get colour" "exists answer" \
+    "list" "delete answer" "exists answer" "get answer" "list"; do
+    echo "\$ kv $cmd"
+    # shellcheck disable=SC2086
+    "$@" "$guests/bundles_kv_c.wasm" $cmd 2>&1 && echo "status 0" || echo "status $?"
+  done
+}
+transcript "$scratch/skv-build/static-keyvalue" --store "$scratch/static.db" >"$scratch/static.txt"
+transcript "$prefix/bin/berth" run -q --host-bundle "$scratch/kv-bundle" >"$scratch/bundle.txt"
+grep -q "^answer$" "$scratch/static.txt" || { cat "$scratch/static.txt" >&2; exit 1; }
+diff -u "$scratch/bundle.txt" "$scratch/static.txt" || { echo "FAIL: transcripts differ" >&2; exit 1; }
+cat "$scratch/static.txt"
+echo "static-keyvalue: same transcript as the keyvalue bundle"

@@ -9,6 +9,7 @@
 #include "berth/host/defined_provider.h"
 #include "berth/host/linker.h"
 #include "common/test_support.h"
+#include "host_wit.h"
 
 namespace berth::host {
 namespace {
@@ -16,27 +17,6 @@ namespace {
 using berth::testing::expect_ok;
 using berth::testing::read_guest;
 using component::TypedFunc;
-
-constexpr std::string_view kHostWit = R"(
-package demo:embed@0.1.0;
-interface host {
-  record point { x: s32, y: s32 }
-  resource counter {
-    constructor(start: u32);
-    next: func() -> u32;
-  }
-  greet: func(name: string) -> string;
-  sum: func(values: list<s32>) -> s64;
-  lookup: func(key: string) -> option<u32>;
-  parse: func(text: string) -> result<u32, string>;
-  scale: func(p: point, factor: s32) -> point;
-  fail: func(message: string);
-  take: func(c: counter) -> u32;
-}
-world embedder {
-  export host;
-}
-)";
 
 struct Counter {
   explicit Counter(uint32_t start) : value(start) { live.fetch_add(1); }
@@ -48,7 +28,7 @@ struct Counter {
 // Only what the calls below reach is defined: the linker asks for every import, so the rest are
 // functions that fail if ever called.
 std::shared_ptr<DefinedProvider> provider(std::atomic<int>& greetings) {
-  auto p = expect_ok(DefinedProvider::create("embedder", kHostWit));
+  auto p = expect_ok(DefinedProvider::create("embedder", berth::testing::embedding_host_wit()));
   constexpr std::string_view kHost = "demo:embed/host";
   expect_ok(p->define_resource<Counter>(kHost, "counter"));
   expect_ok(p->define(kHost, "greet", [&greetings](std::string_view name) {

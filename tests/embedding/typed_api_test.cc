@@ -13,6 +13,7 @@
 #include "berth/host/defined_provider.h"
 #include "berth/host/linker.h"
 #include "common/test_support.h"
+#include "host_wit.h"
 
 namespace demo {
 
@@ -47,29 +48,6 @@ using component::Val;
 using demo::Point;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kHostWit = R"(
-package demo:embed@0.1.0;
-
-interface host {
-  record point { x: s32, y: s32 }
-  resource counter {
-    constructor(start: u32);
-    next: func() -> u32;
-  }
-  greet: func(name: string) -> string;
-  sum: func(values: list<s32>) -> s64;
-  lookup: func(key: string) -> option<u32>;
-  parse: func(text: string) -> result<u32, string>;
-  scale: func(p: point, factor: s32) -> point;
-  fail: func(message: string);
-  take: func(c: counter) -> u32;
-}
-
-world embedder {
-  export host;
-}
-)";
-
 // Records every counter's life, so that tests can see each object destroyed exactly once.
 struct Lives {
   int constructed = 0;
@@ -93,7 +71,8 @@ class Counter {
 enum class Failure { kError, kThrow };
 
 std::shared_ptr<DefinedProvider> host_provider(Lives& lives, Failure failure = Failure::kError) {
-  auto provider = expect_ok(DefinedProvider::create("embedder", kHostWit));
+  auto provider =
+      expect_ok(DefinedProvider::create("embedder", berth::testing::embedding_host_wit()));
   constexpr std::string_view kHost = "demo:embed/host";
   expect_ok(provider->define_resource<Counter>(kHost, "counter"));
   expect_ok(provider->define(kHost, "greet",
@@ -193,7 +172,8 @@ TEST_F(TypedApiTest, HostFunctionsTakeAndReturnCppValues) {
 }
 
 TEST_F(TypedApiTest, ASignatureThatDoesNotMatchTheWitIsRefusedWithBoth) {
-  auto provider = expect_ok(DefinedProvider::create("embedder", kHostWit));
+  auto provider =
+      expect_ok(DefinedProvider::create("embedder", berth::testing::embedding_host_wit()));
   auto wrong_param =
       provider->define("demo:embed/host", "greet", [](int32_t) { return std::string(); });
   ASSERT_FALSE(wrong_param);

@@ -1,5 +1,6 @@
-// The bundle SDK's generators: C bindings (and a thin C++ layer) from a WIT world, and the
-// scaffold of a new bundle project. `berth bundle new` and `berth bundle bindgen` call these.
+// The SDK's generators: C bindings (and a thin C++ layer) of a bundle from a WIT world, the
+// scaffold of a new bundle project, and C++ host bindings for embedders. `berth bundle new`,
+// `berth bundle bindgen` and `berth bindgen` call these.
 #pragma once
 
 #include <filesystem>
@@ -33,6 +34,15 @@ struct ConfigKey {
 Result<std::vector<GeneratedFile>> generate_bindings(
     const std::string& name, const std::string& version, const wit::Resolve& resolve,
     wit::WorldId world, const std::vector<ConfigKey>& config_keys = {});
+
+// The C++ header with which a program that embeds berth implements the interfaces `world`
+// exports (docs/embedding.md, "Bindings"): per interface a namespace with its records, enums and
+// resources as C++ types and an abstract `Host` class of its functions; per world the WIT text,
+// an `Exports` struct of implementations, and make_provider/add_to_linker. `path` is the file
+// name to give the result. kUnsupported for a world that exports functions or unnamed
+// interfaces.
+Result<GeneratedFile> generate_host_bindings(const wit::Resolve& resolve, wit::WorldId world,
+                                             const std::string& path);
 
 struct ScaffoldOptions {
   std::string name;                 // the bundle's name: a C identifier-like word ("kv", "my-db")
