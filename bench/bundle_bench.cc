@@ -3,8 +3,12 @@
 //    model at all): the floor;
 //  - bundle/add_u32: a component calls `add(u32, u32) -> u32` of a native bundle;
 //  - bundle/set_16B and bundle/get_16B: `set(key, value)` and `get(key) -> option<string>`
-//    with 16-byte strings.
-// Each benchmark iteration runs 1000 calls from inside wasm; `per_call` is the time of one.
+//    with 16-byte strings;
+//  - cpp/...: the same component and calls, the interface implemented by typed C++ functions
+//    an embedder defines (host/typed_function.h) instead of the bundle;
+//  - export/...: one call of an export from C++ (`loop-add(0)`: no call inside), typed
+//    (TypedFunc), with Vals, and as WAVE text.
+// Each loop iteration runs 1000 calls from inside wasm; `per_call` is the time of one.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -16,6 +20,8 @@
 #include "bench_support.h"
 #include "berth/bundle/bundle.h"
 #include "berth/component/component.h"
+#include "berth/component/typed_func.h"
+#include "berth/host/defined_provider.h"
 #include "berth/host/linker.h"
 
 namespace berth::bench {
@@ -28,6 +34,7 @@ struct Fixture {
   std::unique_ptr<engine::Store> store = must(engine->create_store());
   engine::Instance bare{};
   std::unique_ptr<host::LinkedInstance> linked;
+  std::unique_ptr<host::LinkedInstance> embedded;  // the same component, the api in C++
 
   Fixture() {
     engine::HostFunc noop = [](engine::Store&, std::span<const engine::Value>,
@@ -51,10 +58,32 @@ struct Fixture {
         linker, {.bundle_dirs = {std::filesystem::path(berth::testing::binary_dir()) / "bench" /
                                  "bench-calls"}}));
     linked = must(linker.instantiate(*store, component));
+
+    host::Linker cpp_linker;
+    cpp_linker.add(cpp_provider());
+    embedded = must(cpp_linker.instantiate(*store, component));
   }
 
-  Result<std::optional<component::Val>> call(const char* name, uint32_t n) {
-    auto& instance = linked->component();
+  // bench:calls/api in C++, with the bundle's one-slot store.
+  static std::shared_ptr<host::DefinedProvider> cpp_provider() {
+    std::ifstream wit(std::string(berth::testing::source_dir()) + "/bench/bundle/wit/calls.wit");
+    std::string text((std::istreambuf_iterator<char>(wit)), std::istreambuf_iterator<char>());
+    auto provider = must(host::DefinedProvider::create("bench C++ host", text));
+    auto slot = std::make_shared<std::pair<std::string, std::string>>();
+    must(provider->define("bench:calls/api", "add", [](uint32_t a, uint32_t b) { return a + b; }));
+    must(provider->define("bench:calls/api", "get", [slot](std::string_view key) {
+      return key == slot->first ? std::optional<std::string>(slot->second) : std::nullopt;
+    }));
+    must(provider->define("bench:calls/api", "set",
+                          [slot](std::string_view key, std::string_view value) {
+                            slot->first = key;
+                            slot->second = value;
+                          }));
+    return provider;
+  }
+
+  Result<std::optional<component::Val>> call(const char* name, uint32_t n, bool cpp_host = false) {
+    auto& instance = (cpp_host ? embedded : linked)->component();
     BERTH_TRY_ASSIGN(auto func, instance.find_function(name));
     std::vector<component::Val> args{component::Val::u32(n)};
     return instance.call(*func, args);
@@ -84,11 +113,11 @@ void bare_add(benchmark::State& state) {
   per_call_counter(state);
 }
 
-void bundle_loop(benchmark::State& state, const char* export_name) {
+void bundle_loop(benchmark::State& state, const char* export_name, bool cpp_host) {
   Fixture& f = fixture();
-  if (std::string_view(export_name) == "loop-get") must(f.call("loop-set", 1));
+  if (std::string_view(export_name) == "loop-get") must(f.call("loop-set", 1, cpp_host));
   for (auto _ : state) {
-    auto r = f.call(export_name, kCallsPerIteration);
+    auto r = f.call(export_name, kCallsPerIteration, cpp_host);
     if (!r) {
       state.SkipWithError(r.error().describe().c_str());
       return;
@@ -98,10 +127,37 @@ void bundle_loop(benchmark::State& state, const char* export_name) {
   per_call_counter(state);
 }
 
+// One export call from C++, in the three forms an embedder has. No per_call counter: the time
+// of an iteration is the time of one call.
+void export_typed(benchmark::State& state) {
+  auto f = must(
+      component::TypedFunc<uint32_t(uint32_t)>::find(fixture().linked->component(), "loop-add"));
+  for (auto _ : state) benchmark::DoNotOptimize(must(f(0)));
+}
+
+void export_val(benchmark::State& state) {
+  auto& instance = fixture().linked->component();
+  auto func = must(instance.find_function("loop-add"));
+  std::vector<component::Val> args{component::Val::u32(0)};
+  for (auto _ : state) benchmark::DoNotOptimize(must(instance.call(*func, args)));
+}
+
+void export_wave(benchmark::State& state) {
+  auto& instance = fixture().linked->component();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(must(component::call_wave(instance, "loop-add(0)")));
+}
+
 BENCHMARK(bare_add)->Name("bare/wasm_to_host/add_i32");
-BENCHMARK_CAPTURE(bundle_loop, add, "loop-add")->Name("bundle/add_u32");
-BENCHMARK_CAPTURE(bundle_loop, set, "loop-set")->Name("bundle/set_16B");
-BENCHMARK_CAPTURE(bundle_loop, get, "loop-get")->Name("bundle/get_16B");
+BENCHMARK_CAPTURE(bundle_loop, add, "loop-add", false)->Name("bundle/add_u32");
+BENCHMARK_CAPTURE(bundle_loop, set, "loop-set", false)->Name("bundle/set_16B");
+BENCHMARK_CAPTURE(bundle_loop, get, "loop-get", false)->Name("bundle/get_16B");
+BENCHMARK_CAPTURE(bundle_loop, cpp_add, "loop-add", true)->Name("cpp/add_u32");
+BENCHMARK_CAPTURE(bundle_loop, cpp_set, "loop-set", true)->Name("cpp/set_16B");
+BENCHMARK_CAPTURE(bundle_loop, cpp_get, "loop-get", true)->Name("cpp/get_16B");
+BENCHMARK(export_typed)->Name("export/typed/loop_add_0");
+BENCHMARK(export_val)->Name("export/val/loop_add_0");
+BENCHMARK(export_wave)->Name("export/wave/loop_add_0");
 
 }  // namespace
 }  // namespace berth::bench

@@ -4,7 +4,7 @@
 # with each (a granted directory and an environment variable must reach the guest);
 # examples/static-keyvalue, whose build generates its host bindings with the installed
 # `berth bindgen`, then runs the key-value guest with it and with `berth run --host-bundle`: the
-# two transcripts must be the same.
+# two transcripts must be the same; examples/pool runs one component on several threads.
 #   install_test.sh BUILD_DIR SOURCE_DIR GUEST_DIR
 set -euo pipefail
 build="$1" source="$2" guests="$3"
@@ -69,3 +69,18 @@ grep -q "^answer$" "$scratch/static.txt" || { cat "$scratch/static.txt" >&2; exi
 diff -u "$scratch/bundle.txt" "$scratch/static.txt" || { echo "FAIL: transcripts differ" >&2; exit 1; }
 cat "$scratch/static.txt"
 echo "static-keyvalue: same transcript as the keyvalue bundle"
+
+# One component in many instances on several threads.
+cmake -S "$source/examples/pool" -B "$scratch/pool-build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$scratch/pool-build" >/dev/null
+out="$("$scratch/pool-build/pool" --threads 4 --instances 5 --calls 20 \
+  "$guests/component_adder.wasm" "add(2, 3)")"
+echo "$out"
+grep -q "^add(2, 3) returned 5 in all 400 calls (4 threads x 5 instances x 20 calls)" <<<"$out" ||
+  { echo "FAIL: pool printed '$out'" >&2; exit 1; }
+status=0
+"$scratch/pool-build/pool" "$guests/component_adder.wasm" "fail()" 2>"$scratch/pool.err" || status=$?
+[ "$status" = 125 ] && grep -q "unreachable" "$scratch/pool.err" ||
+  { echo "FAIL: a trapping export gave status $status: $(cat "$scratch/pool.err")" >&2; exit 1; }
+echo "pool: ok"

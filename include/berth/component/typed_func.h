@@ -20,6 +20,8 @@ namespace berth::component {
 namespace typed_detail {
 // The kLink error of an export whose type is not the C++ signature asked for.
 Error export_mismatch(const ComponentInstance::ExportedFunc& func, const std::string& cpp);
+// The kInternal error of an export that returned nothing where its type has a result.
+Error missing_result(const ComponentInstance::ExportedFunc& func);
 }  // namespace typed_detail
 
 template <typename Signature>
@@ -46,6 +48,7 @@ class TypedFunc<R(A...)> {
     if constexpr (std::is_void_v<R>) {
       return {};
     } else {
+      if (!result) return typed_detail::missing_result(*func_);
       return WitType<R>::lift(*result);
     }
   }

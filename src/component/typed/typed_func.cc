@@ -14,6 +14,11 @@ Error export_mismatch(const ComponentInstance::ExportedFunc& func, const std::st
                            func.name, func.type->to_string(ResourceSpelling::kShort), cpp));
 }
 
+Error missing_result(const ComponentInstance::ExportedFunc& func) {
+  return Error(ErrorCode::kInternal,
+               fmt::format("export {} returned no value, though its type has a result", func.name));
+}
+
 }  // namespace typed_detail
 
 Result<std::optional<std::string>> call_wave(ComponentInstance& instance, std::string_view call) {
