@@ -1,10 +1,12 @@
-/* The native host bundle ABI, version 1: the plain C interface between berth and the shared
+/* The native host bundle ABI, version 1.1: the plain C interface between berth and the shared
  * library of a host bundle. Nothing of C++ crosses it; a bundle never links against berth.
  *
  * docs/abi.md is the reference: the entry point, the native layout of every WIT type, lifetimes,
  * threading, errors and versioning. In short:
  *
- *   - The library exports `berth_bundle_entry` (BERTH_BUNDLE_ENTRY_SYMBOL), which returns a
+ *   - The library exports its ABI version as data (`berth_bundle_abi`, defined by
+ *     BERTH_BUNDLE_DEFINE_ABI()), which berth reads before calling anything in it, and
+ *     `berth_bundle_entry` (BERTH_BUNDLE_ENTRY_SYMBOL), which returns a
  *     static berth_bundle_descriptor: the ABI version, the bundle's name and version, the WIT
  *     world it was generated from, and per exported interface its functions (name, signature
  *     string, sizes of the native parameter and result structs, implementation) and resource
@@ -27,8 +29,19 @@
 extern "C" {
 #endif
 
-/* The ABI version this header describes. berth refuses a descriptor of another version. */
+/* The ABI version this header describes: major.minor (docs/abi.md, "Versioning"). berth
+ * refuses a library built for another major, or for a newer minor than its own (the library
+ * may use what this berth lacks); libraries built for an older minor of its major load. */
 #define BERTH_BUNDLE_ABI_VERSION 1u
+#define BERTH_BUNDLE_ABI_MINOR 1u
+
+/* The ABI version as data, read with dlsym before anything in the library is called. A library
+ * without it was built before 1.1 and is taken to be 1.0. */
+#define BERTH_BUNDLE_ABI_SYMBOL "berth_bundle_abi"
+typedef struct berth_abi_version {
+  uint32_t major;
+  uint32_t minor;
+} berth_abi_version;
 
 /* The symbol berth looks up with dlsym. */
 #define BERTH_BUNDLE_ENTRY_SYMBOL "berth_bundle_entry"
@@ -81,7 +94,7 @@ typedef struct berth_call {
 /* The functions berth offers a bundle, passed with every call so the bundle links nothing. */
 struct berth_host_api {
   uint32_t abi_version; /* BERTH_BUNDLE_ABI_VERSION of the berth calling */
-  uint32_t reserved;
+  uint32_t abi_minor;   /* BERTH_BUNDLE_ABI_MINOR of the berth calling (0 before 1.1) */
   /* Allocates `size` bytes aligned to `align` (a power of two, at most 16) from the call's
    * arena; zero-filled. berth frees the arena after it has read the results. NULL when the
    * arena's limit is reached (berth then traps the call whatever the function returns). */
@@ -144,9 +157,9 @@ typedef struct berth_config_entry {
 
 typedef struct berth_bundle_descriptor {
   uint32_t abi_version; /* BERTH_BUNDLE_ABI_VERSION */
-  uint32_t reserved;
-  const char* name;    /* "keyvalue" */
-  const char* version; /* the bundle's version, "0.1.0" */
+  uint32_t abi_minor;   /* BERTH_BUNDLE_ABI_MINOR (0 in libraries built before 1.1) */
+  const char* name;     /* "keyvalue" */
+  const char* version;  /* the bundle's version, "0.1.0" */
   /* The WIT world the descriptor was generated from, "keyvalue:store/kv-host@0.1.0", and
    * optionally a digest of the WIT text (informational; NULL when absent). */
   const char* world;
@@ -167,6 +180,16 @@ typedef struct berth_bundle_descriptor {
 /* The entry point every bundle exports. Returns a descriptor that lives as long as the library
  * is loaded (berth never unloads bundles). */
 typedef const berth_bundle_descriptor* (*berth_bundle_entry_fn)(void);
+
+/* Defines berth_bundle_abi, once per library (generated descriptors do), in C or C++. */
+#ifdef __cplusplus
+#define BERTH_BUNDLE_C_LINKAGE extern "C"
+#else
+#define BERTH_BUNDLE_C_LINKAGE
+#endif
+#define BERTH_BUNDLE_DEFINE_ABI()                                                         \
+  BERTH_BUNDLE_C_LINKAGE BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = { \
+      BERTH_BUNDLE_ABI_VERSION, BERTH_BUNDLE_ABI_MINOR}
 
 /* ---------------------------------------------------------------------------------------- */
 /* Helpers for bundle code                                                                  */

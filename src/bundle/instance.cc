@@ -59,7 +59,7 @@ berth_status api_trap(berth_call* call, const char* message) {
 
 const berth_host_api kHostApi = {
     .abi_version = BERTH_BUNDLE_ABI_VERSION,
-    .reserved = 0,
+    .abi_minor = BERTH_BUNDLE_ABI_MINOR,
     .alloc = api_alloc,
     .trap = api_trap,
 };

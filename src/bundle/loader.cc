@@ -219,6 +219,33 @@ Result<void> check_config_keys(const LoadedBundle& bundle, const ConfigEntries& 
   return {};
 }
 
+// The ABI version the library states in berth_bundle_abi (1.0 for a library from before 1.1,
+// which has no such symbol), read before anything in the library is called. Another major, or
+// a newer minor than this berth's, is refused with both versions named.
+Result<berth_abi_version> library_abi(void* handle, const std::string& lib) {
+  dlerror();
+  const auto* stated =
+      static_cast<const berth_abi_version*>(dlsym(handle, BERTH_BUNDLE_ABI_SYMBOL));
+  berth_abi_version abi = stated != nullptr ? *stated : berth_abi_version{1, 0};
+  if (abi.major != BERTH_BUNDLE_ABI_VERSION) {
+    return Error(ErrorCode::kUnsupported,
+                 fmt::format("{}: the library was built for bundle ABI {}.{}; this berth speaks "
+                             "ABI {}.{} and loads major {} only (rebuild the bundle against "
+                             "this berth's berth/bundle.h)",
+                             lib, abi.major, abi.minor, BERTH_BUNDLE_ABI_VERSION,
+                             BERTH_BUNDLE_ABI_MINOR, BERTH_BUNDLE_ABI_VERSION));
+  }
+  if (abi.minor > BERTH_BUNDLE_ABI_MINOR) {
+    return Error(
+        ErrorCode::kUnsupported,
+        fmt::format("{}: the library was built for bundle ABI {}.{}, newer than this "
+                    "berth's {}.{}: it may use what this berth lacks (upgrade berth, "
+                    "or rebuild the bundle against this berth's berth/bundle.h)",
+                    lib, abi.major, abi.minor, BERTH_BUNDLE_ABI_VERSION, BERTH_BUNDLE_ABI_MINOR));
+  }
+  return abi;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
@@ -251,6 +278,7 @@ Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
     }
   }
   bundle->library_ = handle;
+  BERTH_TRY_ASSIGN(berth_abi_version abi, library_abi(handle, lib));
   dlerror();
   void* entry = dlsym(handle, BERTH_BUNDLE_ENTRY_SYMBOL);
   if (entry == nullptr) {
@@ -265,18 +293,17 @@ Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
     return Error(ErrorCode::kInvalid,
                  fmt::format("{}: {} returned no descriptor", lib, BERTH_BUNDLE_ENTRY_SYMBOL));
   }
-  if (descriptor->abi_version != BERTH_BUNDLE_ABI_VERSION) {
-    return Error(ErrorCode::kUnsupported,
-                 fmt::format("{}: the library was built for bundle ABI version {}; this berth "
-                             "supports version {} (rebuild the bundle against this berth's "
-                             "berth/bundle.h)",
-                             lib, descriptor->abi_version, BERTH_BUNDLE_ABI_VERSION));
+  if (descriptor->abi_version != abi.major || descriptor->abi_minor != abi.minor) {
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: the descriptor says bundle ABI {}.{}, but the library's {} "
+                             "says {}.{} (were they built against different berth/bundle.h?)",
+                             lib, descriptor->abi_version, descriptor->abi_minor,
+                             BERTH_BUNDLE_ABI_SYMBOL, abi.major, abi.minor));
   }
-  if (s.abi && *s.abi != descriptor->abi_version) {
-    return Error(
-        ErrorCode::kInvalid,
-        fmt::format("{}: {} 'abi' is {}, but {} was built for bundle ABI version {}",
-                    s.origin.string(), s.origin_item, *s.abi, lib, descriptor->abi_version));
+  if (s.abi && *s.abi != abi.major) {
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: {} 'abi' is {}, but {} was built for bundle ABI {}.{}",
+                             s.origin.string(), s.origin_item, *s.abi, lib, abi.major, abi.minor));
   }
   bundle->descriptor_ = descriptor;
   bundle->library_name_ = text_or(descriptor->name, s.name);

@@ -419,8 +419,9 @@ std::string descriptor_text(const std::string& name, const std::string& version,
     out += fmt::format("static const berth_config_key config_keys[] = {{\n{}}};\n\n", keys);
   }
   out += fmt::format(
+      "BERTH_BUNDLE_DEFINE_ABI();\n\n"
       "static const berth_bundle_descriptor descriptor = {{\n"
-      "    BERTH_BUNDLE_ABI_VERSION, 0, {}, {}, {}, NULL,\n"
+      "    BERTH_BUNDLE_ABI_VERSION, BERTH_BUNDLE_ABI_MINOR, {}, {}, {}, NULL,\n"
       "    interfaces, {}, {}, {}, {}_create, {}_destroy}};\n\n"
       "BERTH_BUNDLE_EXPORT const berth_bundle_descriptor* berth_bundle_entry(void) {{\n"
       "  return &descriptor;\n}}\n",

@@ -16,7 +16,14 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace berth::bundle::testing;
 
-class LoaderTest : public BundleDirTest {};
+class LoaderTest : public BundleDirTest {
+ protected:
+  // A types bundle whose library is test library `lib`.
+  fs::path types_bundle_with(const std::string& lib) {
+    return bundle(lib, "version = \"0.1.0\"\nlib = \"" + test_lib(lib).string() + "\"\nwit = \"" +
+                           types_wit().string() + "\"\n");
+  }
+};
 
 std::string error_of(const Result<std::shared_ptr<BundleProvider>>& loaded) {
   EXPECT_FALSE(loaded);
@@ -211,20 +218,43 @@ TEST_F(LoaderTest, EntrySymbolMissing) {
                 "(declare it with BERTH_BUNDLE_EXPORT from berth/bundle.h)");
 }
 
-TEST_F(LoaderTest, AbiVersionUnsupported) {
-  fs::path b = bundle("kv", "lib = \"" + test_lib("bad_abi").string() + "\"\nwit = \"" +
-                                types_wit().string() + "\"\n");
-  EXPECT_EQ(error_of(load_bundle_dir(b)),
+TEST_F(LoaderTest, AnotherAbiMajorIsRefusedBeforeTheLibraryRuns) {
+  // The library's entry point aborts if it is ever called.
+  EXPECT_EQ(error_of(load_bundle_dir(types_bundle_with("other_major"))),
+            test_lib("other_major").string() +
+                ": the library was built for bundle ABI 2.0; this berth speaks ABI 1.1 and loads "
+                "major 1 only (rebuild the bundle against this berth's berth/bundle.h)");
+}
+
+TEST_F(LoaderTest, ANewerMinorIsRefusedWithBothVersions) {
+  EXPECT_EQ(error_of(load_bundle_dir(types_bundle_with("newer_minor"))),
+            test_lib("newer_minor").string() +
+                ": the library was built for bundle ABI 1.2, newer than this berth's 1.1: it may "
+                "use what this berth lacks (upgrade berth, or rebuild the bundle against this "
+                "berth's berth/bundle.h)");
+}
+
+TEST_F(LoaderTest, ALibraryFromBeforeTheAbiSymbolLoadsAsAnOlderMinor) {
+  auto bundle = expect_ok(load_bundle_dir(types_bundle_with("legacy_abi")));
+  auto instance = expect_ok(bundle->create_instance());
+  auto echoed = expect_ok(
+      call_direct(*bundle, *instance, "test:types/echo@0.1.0", "echo-u32", {Val::u32(7)}));
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->u, 7u);
+}
+
+TEST_F(LoaderTest, TheDescriptorMustAgreeWithTheAbiSymbol) {
+  EXPECT_EQ(error_of(load_bundle_dir(types_bundle_with("bad_abi"))),
             test_lib("bad_abi").string() +
-                ": the library was built for bundle ABI version 99; this berth supports version "
-                "1 (rebuild the bundle against this berth's berth/bundle.h)");
+                ": the descriptor says bundle ABI 99.1, but the library's berth_bundle_abi says "
+                "1.1 (were they built against different berth/bundle.h?)");
 }
 
 TEST_F(LoaderTest, ManifestAbiDisagreesWithTheLibrary) {
   fs::path b = types_bundle("types", "abi = 2\n");
   EXPECT_EQ(error_of(load_bundle_dir(b)), (b / "host.toml").string() + ": [host] 'abi' is 2, but " +
                                               test_lib("types").string() +
-                                              " was built for bundle ABI version 1");
+                                              " was built for bundle ABI 1.1");
 }
 
 TEST_F(LoaderTest, WitDoesNotParse) {

@@ -321,8 +321,26 @@ static const berth_interface interfaces[] = {
      COUNT(counter_resources)},
 };
 
+/* The ABI the library states. TYPES_OTHER_MAJOR and TYPES_NEWER_MINOR claim versions berth
+ * refuses (and abort if berth calls into them anyway); TYPES_LEGACY_ABI is a library from
+ * before 1.1, with no berth_bundle_abi symbol; TYPES_BAD_ABI states 1.1 but its descriptor
+ * claims another major. */
+#if defined(TYPES_OTHER_MAJOR)
+BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = {2, 0};
+#define TYPES_REFUSED 1
+#elif defined(TYPES_NEWER_MINOR)
+BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = {BERTH_BUNDLE_ABI_VERSION,
+                                                                BERTH_BUNDLE_ABI_MINOR + 1};
+#define TYPES_REFUSED 1
+#elif !defined(TYPES_LEGACY_ABI)
+BERTH_BUNDLE_DEFINE_ABI();
+#endif
+
 static const berth_bundle_descriptor descriptor = {
     .abi_version = BERTH_BUNDLE_ABI_VERSION,
+#ifndef TYPES_LEGACY_ABI
+    .abi_minor = BERTH_BUNDLE_ABI_MINOR,
+#endif
     .name = "types",
     .version = "0.1.0",
     .world = "test:types/types-host@0.1.0",
@@ -346,6 +364,9 @@ __attribute__((constructor)) static void leave_mark(void) {
 #endif
 
 BERTH_BUNDLE_EXPORT const berth_bundle_descriptor* berth_bundle_entry(void) {
+#ifdef TYPES_REFUSED
+  abort(); /* berth must refuse the library before calling anything in it */
+#endif
 #ifdef TYPES_BAD_ABI
   static berth_bundle_descriptor bad;
   bad = descriptor;
