@@ -9,8 +9,10 @@
 #include "berth/wit/component_bridge.h"
 #include "berth/wit/resolve.h"
 #include "berth/wit/semver.h"
+#include "berth/wit/version_range.h"
 #include "library.h"
 #include "loaded_bundle.h"
+#include "selection.h"
 
 namespace berth::bundle {
 namespace fs = std::filesystem;
@@ -342,8 +344,6 @@ Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
   return std::shared_ptr<BundleProvider>(std::move(bundle));
 }
 
-namespace {
-
 BundleSpec spec_from_manifest(const HostManifest& manifest) {
   BundleSpec spec;
   spec.name = manifest.name;
@@ -365,8 +365,6 @@ Result<HostManifest> read_checked_host_manifest(const OpenedBundle& opened) {
   BERTH_TRY_ASSIGN(std::string text, opened.files->read(file));
   return parse_host_manifest(text, file);
 }
-
-}  // namespace
 
 Result<OpenedBundle> open_bundle_dir(const fs::path& dir, const TrustPolicy& policy) {
   OpenedBundle opened{.dir = dir};
@@ -396,110 +394,68 @@ Result<std::shared_ptr<BundleProvider>> load_bundle_dir(const fs::path& dir,
   return load_opened_bundle(opened, config);
 }
 
+namespace {
+
+// A [[host]] with an explicit wit + lib pair: not a folder, so never signed, and its version
+// is the one the library's descriptor states.
+Result<std::shared_ptr<BundleProvider>> load_explicit_pair(const HostsManifest& manifest,
+                                                           const HostEntry& entry,
+                                                           const TrustPolicy& policy) {
+  const fs::path& file = manifest.file;
+  std::string item = fmt::format("[[host]] '{}'", entry.name);
+  if (policy.require_signed) {
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: {}: refusing to load an explicit wit + lib pair: signatures "
+                             "are required and only a bundle folder can be signed",
+                             file.string(), item));
+  }
+  if (policy.warn) {
+    policy.warn(
+        fmt::format("{}: {}: an explicit wit + lib pair is not signed; loading it "
+                    "because signatures are not required (--require-signed)",
+                    file.string(), item));
+  }
+  BundleSpec spec{.name = entry.name,
+                  .origin = file,
+                  .origin_item = item,
+                  .lib = *entry.lib,
+                  .wit = *entry.wit,
+                  .world = entry.world,
+                  .overrides = entry.config,
+                  .overrides_origin = file,
+                  .overrides_item = item + " [host.config]"};
+  BERTH_TRY_ASSIGN(std::shared_ptr<BundleProvider> provider, load_bundle(std::move(spec)));
+  if (entry.version) {
+    BERTH_TRY_ASSIGN(wit::VersionRange range, wit::VersionRange::parse(*entry.version));
+    auto have = wit::Version::parse(provider->library_version());
+    if (!have || !range.matches(*have)) {
+      return Error(ErrorCode::kInvalid,
+                   fmt::format("{}: {}: the library's version {} does not meet \"{}\"",
+                               file.string(), item, provider->library_version(), range.text()));
+    }
+  }
+  return provider;
+}
+
+}  // namespace
+
 Result<LoadedHosts> load_hosts_manifest(const fs::path& file,
                                         const std::vector<fs::path>& trusted_keys,
                                         bool require_signed,
-                                        std::function<void(const std::string&)> warn) {
+                                        std::function<void(const std::string&)> warn,
+                                        std::function<void(const std::string&)> note) {
   BERTH_TRY_ASSIGN(HostsManifest manifest, read_hosts_manifest(file));
   BERTH_TRY_ASSIGN(TrustPolicy policy, trust_policy(trusted_keys, require_signed, &manifest));
   policy.warn = std::move(warn);
   LoadedHosts out;
   for (const HostEntry& entry : manifest.hosts) {
-    std::string item = fmt::format("[[host]] '{}'", entry.name);
-    BundleSpec spec;
-    std::shared_ptr<const BundleFiles> files;
-    if (entry.bundle) {
-      // The first folder of that name on the search paths (whose version matches the pin).
-      std::vector<fs::path> candidates;
-      fs::path wanted(*entry.bundle);
-      if (wanted.is_absolute()) {
-        candidates.push_back(wanted);
-      } else {
-        for (const fs::path& dir : manifest.search_paths) {
-          std::error_code ec;
-          if (fs::is_directory(dir / wanted, ec)) candidates.push_back(dir / wanted);
-        }
-      }
-      if (candidates.empty()) {
-        std::string looked;
-        for (const fs::path& dir : manifest.search_paths) {
-          looked += fmt::format("{}{}", looked.empty() ? "" : ", ", dir.string());
-        }
-        return Error(ErrorCode::kNotFound,
-                     fmt::format("{}: {}: bundle folder '{}' not found on the search paths ({})",
-                                 file.string(), item, *entry.bundle,
-                                 looked.empty() ? "[global] search_paths is empty" : looked));
-      }
-      std::optional<HostManifest> chosen;
-      fs::path chosen_dir;
-      std::string seen;
-      for (const fs::path& candidate : candidates) {
-        BERTH_TRY_ASSIGN(HostManifest host, read_host_manifest(candidate));
-        if (entry.version) {
-          auto pin = wit::Version::parse(*entry.version);
-          auto have = host.version ? wit::Version::parse(*host.version)
-                                   : Result<wit::Version>(Error(ErrorCode::kNotFound, ""));
-          seen += fmt::format("\n    {} (version {})", candidate.string(),
-                              host.version.value_or("not stated"));
-          if (!pin || !have || !wit::compatible(*pin, *have)) continue;
-        }
-        chosen = std::move(host);
-        chosen_dir = candidate;
-        break;
-      }
-      if (!chosen) {
-        return Error(ErrorCode::kNotFound,
-                     fmt::format("{}: {}: no bundle folder '{}' has a version compatible with "
-                                 "the pinned version {}; found:{}",
-                                 file.string(), item, *entry.bundle, *entry.version, seen));
-      }
-      // Checked, then loaded from what the check read (host.toml again included).
-      BERTH_TRY_ASSIGN(OpenedBundle opened, open_bundle_dir(chosen_dir, policy));
-      BERTH_TRY_ASSIGN(*chosen, read_checked_host_manifest(opened));
-      files = opened.files;
-      spec = spec_from_manifest(*chosen);
-      spec.name = entry.name;
-    } else {
-      // Only a bundle folder carries signatures.
-      if (policy.require_signed) {
-        return Error(ErrorCode::kInvalid,
-                     fmt::format("{}: {}: refusing to load an explicit wit + lib pair: signatures "
-                                 "are required and only a bundle folder can be signed",
-                                 file.string(), item));
-      }
-      if (policy.warn) {
-        policy.warn(
-            fmt::format("{}: {}: an explicit wit + lib pair is not signed; loading it "
-                        "because signatures are not required (--require-signed)",
-                        file.string(), item));
-      }
-      spec.name = entry.name;
-      spec.origin = file;
-      spec.origin_item = item;
-      spec.lib = *entry.lib;
-      spec.wit = *entry.wit;
-      spec.world = entry.world;
-    }
-    spec.overrides = entry.config;
-    spec.overrides_origin = file;
-    spec.overrides_item = item + " [host.config]";
-    auto provider = load_bundle(std::move(spec), files);
-    if (!provider) return std::move(provider).error();
-    if (entry.version && !entry.bundle) {
-      auto pin = wit::Version::parse(*entry.version);
-      auto have = wit::Version::parse((*provider)->library_version());
-      if (!pin || !have || !wit::compatible(*pin, *have)) {
-        return Error(
-            ErrorCode::kInvalid,
-            fmt::format("{}: {}: the library's version {} is not compatible with the "
-                        "pinned version {}",
-                        file.string(), item, (*provider)->library_version(), *entry.version));
-      }
-    }
+    BERTH_TRY_ASSIGN(std::shared_ptr<BundleProvider> provider,
+                     entry.bundle ? select_bundle(manifest, entry, policy, note)
+                                  : load_explicit_pair(manifest, entry, policy));
     for (const std::string& path : entry.prefer) {
-      out.preferences.emplace_back(path, (*provider)->name());
+      out.preferences.emplace_back(path, provider->name());
     }
-    out.providers.push_back(std::move(*provider));
+    out.providers.push_back(std::move(provider));
   }
   return out;
 }
@@ -511,12 +467,16 @@ Result<void> add_bundles(host::Linker& linker, const BundleOptions& options) {
   for (const fs::path& dir : options.bundle_dirs) {
     auto provider = load_bundle_dir(dir, {}, policy);
     if (!provider) return std::move(provider).error();
+    if (options.note) {
+      options.note(fmt::format("--host-bundle {}: bundle {} {}", dir.string(),
+                               (*provider)->library_name(), (*provider)->library_version()));
+    }
     linker.add(std::move(*provider));
   }
   if (options.host_config) {
     BERTH_TRY_ASSIGN(LoadedHosts hosts,
                      load_hosts_manifest(*options.host_config, options.trusted_keys,
-                                         options.require_signed, options.warn));
+                                         options.require_signed, options.warn, options.note));
     for (auto& provider : hosts.providers) linker.add(std::move(provider));
     for (auto& [path, provider] : hosts.preferences) linker.prefer(path, provider);
   }

@@ -146,7 +146,7 @@ Result<HostsManifest> parse_hosts_manifest(std::string_view text, const fs::path
     BERTH_TRY_ASSIGN(std::optional<std::string> wit, host.string("wit", "a .wit file or folder"));
     BERTH_TRY_ASSIGN(std::optional<std::string> lib, host.string("lib", "a shared library"));
     BERTH_TRY_ASSIGN(std::optional<std::string> world, host.string("world", "a WIT world name"));
-    BERTH_TRY_ASSIGN(entry.version, host.version("version", "a bundle version to pin"));
+    BERTH_TRY_ASSIGN(entry.version, host.version_range("version"));
     BERTH_TRY_ASSIGN(entry.prefer, host.strings("prefer",
                                                 "interface paths such as "
                                                 "\"keyvalue:store/store\""));

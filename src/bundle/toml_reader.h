@@ -16,6 +16,7 @@
 #include "berth/bundle/manifest.h"
 #include "berth/result.h"
 #include "berth/wit/semver.h"
+#include "berth/wit/version_range.h"
 
 namespace berth::bundle {
 
@@ -155,6 +156,22 @@ class TableReader {
                      fmt::format("{}: {} '{}': expected {} (a semantic version such as 0.1.0), "
                                  "found \"{}\": {}",
                                  where(file_, table_.get(key)->source()), item_, key, what, *value,
+                                 parsed.error().message()));
+      }
+    }
+    return value;
+  }
+
+  // An optional version requirement ("^1.2", ">=1.2, <2", "=1.4.1", "~1.4").
+  Result<std::optional<std::string>> version_range(std::string_view key) const {
+    BERTH_TRY_ASSIGN(std::optional<std::string> value, string(key, "a version requirement"));
+    if (value) {
+      auto parsed = wit::VersionRange::parse(*value);
+      if (!parsed) {
+        return Error(ErrorCode::kInvalid,
+                     fmt::format("{}: {} '{}': expected a version requirement such as \"^1.2\", "
+                                 "\">=1.2, <2\", \"=1.4.1\" or \"~1.4\", found \"{}\": {}",
+                                 where(file_, table_.get(key)->source()), item_, key, *value,
                                  parsed.error().message()));
       }
     }

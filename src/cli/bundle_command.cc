@@ -42,29 +42,38 @@ void print_bundle(const bundle::BundleProvider& b) {
   }
 }
 
-// Why a bundle offers nothing for `import`: another version of the interface, or nothing.
-std::string why_not_provided(const bundle::BundleProvider& b, const std::string& import) {
+// The bundles being checked: one folder, or every bundle a hosts.toml names.
+struct CheckedBundles {
+  std::vector<std::shared_ptr<bundle::BundleProvider>> providers;
+  std::vector<std::pair<std::string, std::string>> preferences;
+};
+
+// Why the bundles offer nothing for `import`: another version of the interface, or nothing.
+std::string why_not_provided(const CheckedBundles& bundles, const std::string& import) {
+  std::string nothing = bundles.providers.size() == 1 ? "not provided by this bundle"
+                                                      : "not provided by these bundles";
   std::optional<wit::InterfaceName> wanted = wit::parse_interface_name(import);
-  if (!wanted) return "not provided by this bundle";
-  for (const host::ProvidedInterface& provided : b.interfaces()) {
-    std::optional<wit::InterfaceName> name = wit::parse_interface_name(provided.name);
-    if (name && name->path() == wanted->path()) {
-      return fmt::format(
-          "NOT satisfied: the bundle provides {}, whose version is not "
-          "compatible with the import's",
-          provided.name);
+  if (!wanted) return nothing;
+  for (const auto& b : bundles.providers) {
+    for (const host::ProvidedInterface& provided : b->interfaces()) {
+      std::optional<wit::InterfaceName> name = wit::parse_interface_name(provided.name);
+      if (name && name->path() == wanted->path()) {
+        return fmt::format(
+            "NOT satisfied: {} provides {}, whose version is not compatible with the import's",
+            b->name(), provided.name);
+      }
     }
   }
-  return "not provided by this bundle";
+  return nothing;
 }
 
-Result<int> check_component(const std::shared_ptr<bundle::BundleProvider>& b,
-                            const std::string& path) {
+Result<int> check_component(const CheckedBundles& bundles, const std::string& path) {
   BERTH_TRY_ASSIGN(std::vector<uint8_t> bytes, read_file(path));
   BERTH_TRY_ASSIGN(auto engine, engine::create_engine({}));
   BERTH_TRY_ASSIGN(auto component, component::load_component(*engine, std::move(bytes), path));
   host::Linker linker;
-  linker.add(b);
+  for (const auto& b : bundles.providers) linker.add(b);
+  for (const auto& [interface, provider] : bundles.preferences) linker.prefer(interface, provider);
   host::LinkReport report = linker.check(component->type());
 
   int status = kExitOk;
@@ -90,7 +99,7 @@ Result<int> check_component(const std::shared_ptr<bundle::BundleProvider>& b,
     } else if (binding.provider) {
       fmt::print("  {}: satisfied by {}\n", binding.import, binding.interface);
     } else {
-      std::string why = why_not_provided(*b, binding.import);
+      std::string why = why_not_provided(bundles, binding.import);
       if (why.rfind("NOT", 0) == 0) status = kExitUnsatisfied;
       fmt::print("  {}: {}\n", binding.import, why);
     }
@@ -99,14 +108,28 @@ Result<int> check_component(const std::shared_ptr<bundle::BundleProvider>& b,
 }
 
 Result<int> bundle_check(const BundleCommandOptions& options) {
-  fs::path dir(options.bundle);
-  if (dir.filename() == "host.toml") dir = dir.parent_path();
-  BERTH_TRY_ASSIGN(bundle::TrustPolicy policy, trust_policy_of(options.trust));
-  BERTH_TRY_ASSIGN(std::shared_ptr<bundle::BundleProvider> b,
-                   bundle::load_bundle_dir(dir, {}, policy));
-  print_bundle(*b);
+  fs::path path(options.bundle);
+  CheckedBundles bundles;
+  std::error_code ec;
+  if (path.filename() != "host.toml" && fs::is_regular_file(path, ec)) {
+    // A hosts.toml: every bundle it names, chosen as `berth run --host-config` would.
+    bundle::BundleOptions load;
+    apply_bundle_load_flags(options.bundle_loading, load);
+    BERTH_TRY_ASSIGN(bundle::LoadedHosts hosts,
+                     bundle::load_hosts_manifest(path, load.trusted_keys, load.require_signed,
+                                                 load.warn, load.note));
+    bundles.providers = std::move(hosts.providers);
+    bundles.preferences = std::move(hosts.preferences);
+  } else {
+    if (path.filename() == "host.toml") path = path.parent_path();
+    BERTH_TRY_ASSIGN(bundle::TrustPolicy policy, trust_policy_of(options.bundle_loading));
+    BERTH_TRY_ASSIGN(std::shared_ptr<bundle::BundleProvider> b,
+                     bundle::load_bundle_dir(path, {}, policy));
+    bundles.providers.push_back(std::move(b));
+  }
+  for (const auto& b : bundles.providers) print_bundle(*b);
   if (!options.component) return kExitOk;
-  return check_component(b, *options.component);
+  return check_component(bundles, *options.component);
 }
 
 }  // namespace

@@ -62,15 +62,16 @@ Result<int> verify(const BundleTrustOptions& options) {
 
 }  // namespace
 
-void apply_trust_flags(const TrustFlags& flags, bundle::BundleOptions& options) {
+void apply_bundle_load_flags(const BundleLoadFlags& flags, bundle::BundleOptions& options) {
   for (const std::string& key : flags.trusted_keys) options.trusted_keys.emplace_back(key);
   options.require_signed = flags.require_signed;
   if (!flags.quiet) options.warn = report_warning;
+  if (flags.verbose) options.note = report_note;
 }
 
-Result<bundle::TrustPolicy> trust_policy_of(const TrustFlags& flags) {
+Result<bundle::TrustPolicy> trust_policy_of(const BundleLoadFlags& flags) {
   bundle::BundleOptions options;
-  apply_trust_flags(flags, options);
+  apply_bundle_load_flags(flags, options);
   BERTH_TRY_ASSIGN(bundle::TrustPolicy policy,
                    bundle::trust_policy(options.trusted_keys, options.require_signed, nullptr));
   policy.warn = options.warn;

@@ -1,5 +1,6 @@
 // Bundle trust on the command line: `berth bundle keygen`, `sign` and `verify`, and the flags
-// (--trusted-key, --require-signed, -q) that `run` and `bundle check` share.
+// about loading bundles (--trusted-key, --require-signed, -q, -v) that `run` and `bundle check`
+// share.
 #pragma once
 
 #include <string>
@@ -10,16 +11,18 @@
 
 namespace berth::cli {
 
-struct TrustFlags {
+struct BundleLoadFlags {
   std::vector<std::string> trusted_keys;  // public key files
   bool require_signed = false;
-  bool quiet = false;  // no warnings about unsigned or untrusted bundles
+  bool quiet = false;    // no warnings about unsigned or untrusted bundles
+  bool verbose = false;  // say which bundle was chosen from where, and why others were not
 };
 
-// The flags as bundle options: trusted keys, the policy, and warnings on stderr unless quiet.
-void apply_trust_flags(const TrustFlags& flags, bundle::BundleOptions& options);
+// The flags as bundle options: trusted keys, the policy, warnings on stderr unless quiet, and
+// notes on stderr when verbose.
+void apply_bundle_load_flags(const BundleLoadFlags& flags, bundle::BundleOptions& options);
 // The flags as the policy for one bundle folder.
-Result<bundle::TrustPolicy> trust_policy_of(const TrustFlags& flags);
+Result<bundle::TrustPolicy> trust_policy_of(const BundleLoadFlags& flags);
 
 struct BundleTrustOptions {
   std::string action;                     // "keygen", "sign" or "verify" (set when parsed)

@@ -21,8 +21,8 @@
 namespace berth::cli {
 namespace {
 
-// --trusted-key, --require-signed and -q, for `run` and `bundle check`.
-void add_trust_flags(CLI::App& command, TrustFlags& flags) {
+// --trusted-key, --require-signed, -q and -v, for `run` and `bundle check`.
+void add_bundle_load_flags(CLI::App& command, BundleLoadFlags& flags) {
   command
       .add_option("--trusted-key", flags.trusted_keys,
                   "Trust bundles signed by the public key in FILE (from berth bundle keygen); "
@@ -34,6 +34,9 @@ void add_trust_flags(CLI::App& command, TrustFlags& flags) {
                    "as it is now (as require_signed = true in a hosts.toml)");
   command.add_flag("-q,--quiet", flags.quiet,
                    "No warnings about bundles loaded unsigned or signed by keys not trusted");
+  command.add_flag("-v,--verbose", flags.verbose,
+                   "Say which bundle folder each [[host]] of a hosts.toml got, from which search "
+                   "path, and why every other candidate was passed over");
 }
 
 // CLI11 cannot show positionals it does not parse; `run` leaves FILE and what follows to us so
@@ -108,7 +111,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
          "--host-config", [&options](const std::string& file) { options.host_config = file; },
          "Load the host bundles a hosts.toml file names")
       ->type_name("FILE");
-  add_trust_flags(*run, options.trust);
+  add_bundle_load_flags(*run, options.bundle_loading);
   run->footer(
       "FILE is a WebAssembly component or core module (.wasm). A component runs as a WASI 0.2\n"
       "command (its wasi:cli/run export) with ARGS as its arguments, and sees no files,\n"
@@ -168,9 +171,13 @@ CLI::App* add_bundle_command(CLI::App& app, BundleCommandOptions& options) {
       "check",
       "Load a bundle and print what it provides; given a component, say for each import "
       "whether the bundle satisfies it and why not (exit status 1 when it does not)");
-  check->add_option("BUNDLE", options.bundle, "A bundle folder (holding host.toml)")->required();
-  check->add_option("COMPONENT", options.component, "A component (.wasm) to check against it");
-  add_trust_flags(*check, options.trust);
+  check
+      ->add_option("BUNDLE", options.bundle,
+                   "A bundle folder (holding host.toml), or a hosts.toml: every bundle it names")
+      ->required();
+  check->add_option("COMPONENT", options.component,
+                    "A component (.wasm) to check against the bundles");
+  add_bundle_load_flags(*check, options.bundle_loading);
   check->callback([&options] { options.action = "check"; });
   return bundle;
 }

@@ -29,4 +29,9 @@ void report_warning(const std::string& line) {
   fmt::print(stderr, "warning: {}\n", line);
 }
 
+void report_note(const std::string& line) {
+  std::fflush(stdout);
+  fmt::print(stderr, "note: {}\n", line);
+}
+
 }  // namespace berth::cli

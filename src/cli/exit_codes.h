@@ -19,4 +19,7 @@ void report_error(const Error& error);
 // Prints "warning: <line>" on stderr.
 void report_warning(const std::string& line);
 
+// "note: LINE" on stderr: what -v explains.
+void report_note(const std::string& line);
+
 }  // namespace berth::cli

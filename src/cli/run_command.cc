@@ -193,7 +193,7 @@ Result<host::Linker> make_linker(const RunOptions& options) {
   bundle::BundleOptions bundles;
   for (const std::string& dir : options.host_bundles) bundles.bundle_dirs.emplace_back(dir);
   if (options.host_config) bundles.host_config = *options.host_config;
-  apply_trust_flags(options.trust, bundles);
+  apply_bundle_load_flags(options.bundle_loading, bundles);
   BERTH_TRY(bundle::add_bundles(linker, bundles));
   linker.set_trap_unknown_imports(options.trap_unknown_imports);
   return linker;

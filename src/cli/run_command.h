@@ -34,7 +34,7 @@ struct RunOptions {
   // Host bundles.
   std::vector<std::string> host_bundles;
   std::optional<std::string> host_config;
-  TrustFlags trust;
+  BundleLoadFlags bundle_loading;
 };
 
 // Returns the process exit code.

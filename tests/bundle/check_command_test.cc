@@ -52,6 +52,54 @@ TEST(BundleCheck, ListsResources) {
   fs::remove_all(dir);
 }
 
+// Two versions of the types bundle on two search paths, and a hosts.toml asking for "^1".
+fs::path two_versions(const fs::path& dir) {
+  fs::remove_all(dir);
+  for (const char* version : {"1.2.0", "1.4.0"}) {
+    fs::path folder = dir / (std::string("search-") + version) / "types";
+    fs::create_directories(folder);
+    std::ofstream(folder / "host.toml")
+        << "[host]\nname = \"types\"\nversion = \"" << version << "\"\nlib = \""
+        << test_lib("types").string() << "\"\nwit = \"" << types_wit().string() << "\"\n";
+  }
+  std::ofstream(dir / "hosts.toml")
+      << "[global]\nsearch_paths = [\"search-1.2.0\", \"search-1.4.0\"]\n"
+      << "[[host]]\nname = \"t\"\nbundle = \"types\"\nversion = \"^1\"\n";
+  return dir / "hosts.toml";
+}
+
+TEST(BundleCheck, WithAHostsTomlAndVerboseItSaysWhichFolderWasChosen) {
+  fs::path dir = fs::temp_directory_path() / "berth_bundle_check_versions";
+  fs::path hosts = two_versions(dir);
+  auto c = berth::testing::capture_output([&] {
+    return bundle_command({.action = "check",
+                           .bundle = hosts.string(),
+                           .component = guest("bundle_counter_user"),
+                           .bundle_loading = {.quiet = true, .verbose = true}});
+  });
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("  manifest: " + (dir / "search-1.4.0/types/host.toml").string()));
+  EXPECT_THAT(c.out, HasSubstr("test:types/counters@0.1.0: satisfied by"));
+  std::string where = "note: " + hosts.string() + ": [[host]] 't': ";
+  EXPECT_THAT(c.err, HasSubstr(where + "chose " + (dir / "search-1.4.0/types").string() +
+                               " (version 1.4.0, the highest meeting \"^1\")\n"));
+  EXPECT_THAT(c.err, HasSubstr(where + "passed over " + (dir / "search-1.2.0/types").string() +
+                               ": version 1.2.0 is lower\n"));
+  fs::remove_all(dir);
+}
+
+TEST(BundleCheck, RunVerboseExplainsTheChoiceToo) {
+  fs::path dir = fs::temp_directory_path() / "berth_run_versions";
+  fs::path hosts = two_versions(dir);
+  auto r = berth::testing::run_berth({"run", "-q", "-v", "--host-config", hosts.string(),
+                                      "--invoke", "third(1)", guest("bundle_counter_user")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "4\n");
+  EXPECT_THAT(r.err, HasSubstr("chose " + (dir / "search-1.4.0/types").string()));
+  EXPECT_THAT(r.err, HasSubstr("passed over " + (dir / "search-1.2.0/types").string()));
+  fs::remove_all(dir);
+}
+
 TEST(BundleCheck, SatisfiedComponent) {
   auto c = check(keyvalue_bundle().string(), guest("bundle_kv_user"));
   EXPECT_EQ(c.exit_code, 0) << c.err;

@@ -367,9 +367,8 @@ TEST_F(LoaderTest, HostsManifestErrors) {
   ASSERT_FALSE(unpinned);
   EXPECT_EQ(unpinned.error().message(),
             pinned.string() +
-                ": [[host]] 't': no bundle folder 'types' has a version compatible "
-                "with the pinned version 0.2.0; found:\n    " +
-                (dir_ / "types").string() + " (version 0.1.0)");
+                ": [[host]] 't': no bundle folder 'types' will do for \"0.2.0\"; found:\n    " +
+                (dir_ / "types").string() + " (version 0.1.0): version 0.1.0 does not meet \"0.2.0\"");
 
   fs::path bad_key = write("bad_key.toml",
                            "[global]\nsearch_paths = [\".\"]\n"

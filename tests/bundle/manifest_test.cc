@@ -236,8 +236,12 @@ TEST(HostsManifest, Errors) {
             "/etc/berth/hosts.toml:3:11: [[host]] 'kv' 'prefer': \"keyvalue:store/store@0.1.0\" "
             "is not an interface path (expected namespace:package/interface, without a version)");
   EXPECT_THAT(hosts_error("[[host]]\nname = \"kv\"\nversion = \"latest\"\n"),
-              HasSubstr("/etc/berth/hosts.toml:3:11: [[host]] 'kv' 'version': expected a bundle "
-                        "version to pin (a semantic version such as 0.1.0), found \"latest\""));
+              HasSubstr("/etc/berth/hosts.toml:3:11: [[host]] 'kv' 'version': expected a version "
+                        "requirement such as \"^1.2\", \">=1.2, <2\", \"=1.4.1\" or \"~1.4\", "
+                        "found \"latest\""));
+  EXPECT_THAT(hosts_error("[[host]]\nname = \"kv\"\nversion = \">=1.2,\"\n"),
+              HasSubstr("'version': expected a version requirement such as \"^1.2\", \">=1.2, "
+                        "<2\", \"=1.4.1\" or \"~1.4\", found \">=1.2,\": "));
 }
 
 TEST(HostsManifest, ReadMissingFile) {

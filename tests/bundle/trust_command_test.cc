@@ -47,8 +47,8 @@ class TrustCommandTest : public BundleDirTest {
     return capture_output([&] { return bundle_trust_command(o); });
   }
 
-  Ran check(TrustFlags flags) {
-    BundleCommandOptions o{.action = "check", .bundle = bundle_.string(), .trust = flags};
+  Ran check(BundleLoadFlags flags) {
+    BundleCommandOptions o{.action = "check", .bundle = bundle_.string(), .bundle_loading = flags};
     return capture_output([&] { return bundle_command(o); });
   }
 
@@ -125,7 +125,7 @@ TEST_F(TrustCommandTest, CheckHonoursThePolicy) {
               HasSubstr("warning: bundle " + bundle_.string() + " is not signed"));
   EXPECT_EQ(check({.quiet = true}).err, "");
 
-  TrustFlags policy{.trusted_keys = {(dir_ / "alice.pub").string()}, .require_signed = true};
+  BundleLoadFlags policy{.trusted_keys = {(dir_ / "alice.pub").string()}, .require_signed = true};
   Ran refused = check(policy);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_THAT(refused.err, HasSubstr("refusing to load the bundle"));

@@ -48,6 +48,7 @@ struct BundleOptions {
   std::vector<std::filesystem::path> trusted_keys;   // --trusted-key FILE (repeatable)
   bool require_signed = false;                       // --require-signed
   std::function<void(const std::string&)> warn;      // the trust warnings; empty: none
+  std::function<void(const std::string&)> note;      // -v: which bundle was chosen, and why
 };
 
 // Loads every bundle the options name and adds each as a provider (plus any preferences the
@@ -122,10 +123,14 @@ struct LoadedHosts {
   std::vector<std::shared_ptr<BundleProvider>> providers;
   std::vector<std::pair<std::string, std::string>> preferences;
 };
-// `trusted_keys`, `require_signed` and `warn` join the manifest's own policy.
+// `trusted_keys`, `require_signed` and `warn` join the manifest's own policy. Each [[host]]
+// naming a bundle folder gets the highest version on the search paths that meets its `version`
+// requirement and loads (docs/bundles.md, "Versions"); `note` hears which folder was chosen and
+// why every other candidate was passed over (berth run -v).
 Result<LoadedHosts> load_hosts_manifest(const std::filesystem::path& file,
                                         const std::vector<std::filesystem::path>& trusted_keys = {},
                                         bool require_signed = false,
-                                        std::function<void(const std::string&)> warn = {});
+                                        std::function<void(const std::string&)> warn = {},
+                                        std::function<void(const std::string&)> note = {});
 
 }  // namespace berth::bundle

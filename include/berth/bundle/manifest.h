@@ -47,10 +47,11 @@ struct HostEntry {
   std::optional<std::string> bundle;
   std::optional<std::filesystem::path> wit;  // explicit WIT + library pair (resolved paths)
   std::optional<std::filesystem::path> lib;
-  std::string world;                   // explicit pair only: the world to use
-  std::optional<std::string> version;  // pin: the bundle's version must be compatible with it
-  std::vector<std::string> prefer;     // interface paths ("ns:pkg/iface") this host wins for
-  ConfigEntries config;                // [host.config]
+  std::string world;  // explicit pair only: the world to use
+  // A requirement the bundle's version must meet ("^1.2", ">=1.2, <2"; wit/version_range.h).
+  std::optional<std::string> version;
+  std::vector<std::string> prefer;  // interface paths ("ns:pkg/iface") this host wins for
+  ConfigEntries config;             // [host.config]
 };
 
 struct HostsManifest {
