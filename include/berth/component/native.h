@@ -94,7 +94,8 @@ Result<NativeTypeRef> native_params_layout(const FuncType& type);
 std::string native_signature(const FuncType& type);
 
 // The memory of one call: a bump allocator (zero-filled, freed all at once) and the list of
-// argument views native code may point results into.
+// argument views native code may point results into. Results may also point into memory the
+// native code owns; what starts in the arena or a view must end there.
 class NativeArena {
  public:
   explicit NativeArena(size_t limit = size_t{1} << 30) : limit_(limit) {}
@@ -106,8 +107,10 @@ class NativeArena {
   void* alloc(size_t size, size_t align);
   // Memory lent to native code for the call (argument strings and lists).
   void add_view(const void* ptr, size_t size);
-  // Whether [ptr, ptr + size) lies wholly in one block or one view.
-  bool contains(const void* ptr, size_t size) const;
+  // Where [ptr, ptr + size) lies: wholly in one block or one view, starting in one but running
+  // past its end (a length that is wrong), or outside them all (memory native code owns).
+  enum class Place : uint8_t { kInside, kOverruns, kOutside };
+  Place locate(const void* ptr, size_t size) const;
   bool exhausted() const { return exhausted_; }
 
  private:
@@ -164,7 +167,10 @@ Result<Val> read_native(const NativeType& type, const uint8_t* src, const Native
                         NativeHandles& handles, std::string_view what);
 
 // The checks of read_native without building anything: what lowering a native result straight
-// into guest memory relies on. Own handles are not looked at.
+// into guest memory relies on. Own handles are not looked at. Strings and lists may point into
+// the arena, the arguments, or memory the native code keeps valid until berth has read them
+// (docs/abi.md, "Memory"); one that starts in the arena or an argument must end there, and a
+// null pointer needs a zero length.
 Result<void> check_native(const NativeType& type, const uint8_t* src, const NativeArena& arena,
                           std::string_view what);
 
@@ -178,8 +184,9 @@ struct NativeFunction {
   NativeTypeRef result;  // native_layout of its result; null when it has none
   std::shared_ptr<NativeHandles> handles;
   // `params` is null when the function has no parameters, `result` (zero-filled, result->size
-  // bytes) null when it has no result. Memory the result points to comes from `arena`; berth
-  // checks the result with check_native before lowering it. An error traps the caller.
+  // bytes) null when it has no result. Memory the result points to comes from `arena`, the
+  // arguments, or the callee's own memory that stays valid until berth has lowered the result;
+  // berth checks the result with check_native before lowering it. An error traps the caller.
   std::function<Result<void>(const uint8_t* params, uint8_t* result, NativeArena& arena)> call;
 };
 

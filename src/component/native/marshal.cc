@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 
 #include "support/utf8.h"
 
@@ -56,27 +57,31 @@ void NativeArena::add_view(const void* ptr, size_t size) {
   }
 }
 
-bool NativeArena::contains(const void* ptr, size_t size) const {
+NativeArena::Place NativeArena::locate(const void* ptr, size_t size) const {
   auto start = reinterpret_cast<uintptr_t>(ptr);
   uintptr_t end = start + size;
-  if (end < start) return false;
-  auto within = [&](const void* base, size_t length) {
+  // Where the range starts decides; a range that wraps around the address space overruns.
+  auto place_in = [&](uintptr_t first, uintptr_t last) -> std::optional<Place> {
+    if (start < first || start >= last) return std::nullopt;
+    return end >= start && end <= last ? Place::kInside : Place::kOverruns;
+  };
+  auto block_place = [&](const void* base, size_t length) {
     auto first = reinterpret_cast<uintptr_t>(base);
-    return start >= first && end <= first + length;
+    return place_in(first, first + length);
   };
   // Only the part of the inline block handed out so far, so that stale views never pass.
-  if (within(inline_block_, blocks_.empty() ? used_ : sizeof inline_block_)) return true;
+  if (auto p = block_place(inline_block_, blocks_.empty() ? used_ : sizeof inline_block_))
+    return *p;
   for (const Block& block : blocks_) {
-    if (within(block.data.get(), block.size)) return true;
+    if (auto p = block_place(block.data.get(), block.size)) return *p;
   }
-  auto in_view = [&](const View& view) { return start >= view.first && end <= view.second; };
   for (size_t i = 0; i < inline_view_count_; ++i) {
-    if (in_view(inline_views_[i])) return true;
+    if (auto p = place_in(inline_views_[i].first, inline_views_[i].second)) return *p;
   }
   for (const View& view : more_views_) {
-    if (in_view(view)) return true;
+    if (auto p = place_in(view.first, view.second)) return *p;
   }
-  return false;
+  return end >= start ? Place::kOutside : Place::kOverruns;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,12 +335,7 @@ class Checker {
                           "string can be (2^32 - 1)",
                           s.len));
         }
-        if (!arena_.contains(s.ptr, s.len)) {
-          return path_.error(
-              fmt::format("the string ({} bytes at {}) is neither in the call's "
-                          "arena nor in its arguments",
-                          s.len, static_cast<const void*>(s.ptr)));
-        }
+        BERTH_TRY(check_place(s.ptr, s.len, "the string", fmt::format("{} bytes", s.len)));
         if (!is_valid_utf8(std::string_view(s.ptr, s.len))) {
           return path_.error("the string is not valid UTF-8");
         }
@@ -387,11 +387,8 @@ class Checker {
           if (count != 0 && element.size != 0 && bytes / element.size != count) {
             return path_.error("the list's byte size overflows");
           }
-          if (bytes != 0 && !arena_.contains(list.ptr, bytes)) {
-            return path_.error(
-                fmt::format("the list ({} elements at {}) is neither in the "
-                            "call's arena nor in its arguments",
-                            count, list.ptr));
+          if (bytes != 0) {
+            BERTH_TRY(check_place(list.ptr, bytes, "the list", fmt::format("{} elements", count)));
           }
           if (element.size == 0 && count > (size_t{1} << 24)) {
             return path_.error("a list of empty elements is implausibly long");
@@ -413,6 +410,21 @@ class Checker {
   }
 
  private:
+  // Memory a result points to: the arena, an argument, or the callee's own (a borrow berth
+  // copies before the callee runs again). What starts in the arena or an argument must end
+  // there: a length past it is a bug, not a borrow.
+  Result<void> check_place(const void* ptr, size_t bytes, std::string_view what,
+                           const std::string& size) {
+    if (ptr == nullptr) return path_.error(fmt::format("{} ({}) points to NULL", what, size));
+    if (arena_.locate(ptr, bytes) == NativeArena::Place::kOverruns) {
+      return path_.error(
+          fmt::format("{} ({} at {}) runs past the end of the call's arena "
+                      "block or argument it starts in",
+                      what, size, ptr));
+    }
+    return {};
+  }
+
   const NativeArena& arena_;
   Path path_;
 };

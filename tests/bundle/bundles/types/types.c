@@ -111,15 +111,22 @@ static berth_status bad_bool(berth_call* call, const void* params, void* result)
   *(uint8_t*)result = 2;
   return BERTH_OK;
 }
+/* Memory the bundle owns, returned without a copy: berth reads it before the bundle runs again. */
+static const berth_str kOwnedText[] = {{"static", 6}, {"text", 4}};
+static berth_status owned_text(berth_call* call, const void* params, void* result) {
+  (void)call, (void)params;
+  berth_list list = {kOwnedText, 2};
+  *(berth_list*)result = list;
+  return BERTH_OK;
+}
 static berth_status bad_utf8(berth_call* call, const void* params, void* result) {
   (void)params;
   *(berth_str*)result = berth_str_copy(call, "ok\xff", 3);
   return BERTH_OK;
 }
-static const char kStatic[] = "static text";
 static berth_status bad_pointer(berth_call* call, const void* params, void* result) {
   (void)call, (void)params;
-  berth_str s = {kStatic, sizeof kStatic - 1};
+  berth_str s = {NULL, 11};
   *(berth_str*)result = s;
   return BERTH_OK;
 }
@@ -284,6 +291,7 @@ static const berth_function echo_functions[] = {
     {"many-args", "func(a: u8, b: string, c: u64, d: f32) -> tuple<u8, string, u64, f32>",
      sizeof(types_many_args), sizeof(types_many_args), many_args},
     {"copy-string", "func(v: string) -> string", sizeof(berth_str), sizeof(berth_str), copy_string},
+    {"owned-text", "func() -> list<string>", 0, sizeof(berth_list), owned_text},
 };
 
 static const berth_function bad_functions[] = {
