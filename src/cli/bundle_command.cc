@@ -8,6 +8,7 @@
 #include "berth/component/component.h"
 #include "berth/engine/engine.h"
 #include "berth/host/linker.h"
+#include "berth/wasi/wasi.h"
 #include "berth/wit/component_bridge.h"
 #include "cli/exit_codes.h"
 #include "support/file.h"
@@ -71,7 +72,10 @@ Result<int> check_component(const CheckedBundles& bundles, const std::string& pa
   BERTH_TRY_ASSIGN(std::vector<uint8_t> bytes, read_file(path));
   BERTH_TRY_ASSIGN(auto engine, engine::create_engine({}));
   BERTH_TRY_ASSIGN(auto component, component::load_component(*engine, std::move(bytes), path));
+  // Built-in WASI is there too, as with berth run, so that its imports are not reported missing.
+  BERTH_TRY_ASSIGN(std::shared_ptr<host::Provider> wasi, wasi::make_provider({}));
   host::Linker linker;
+  linker.add(wasi);
   for (const auto& b : bundles.providers) linker.add(b);
   for (const auto& [interface, provider] : bundles.preferences) linker.prefer(interface, provider);
   host::LinkReport report = linker.check(component->type());
@@ -96,6 +100,8 @@ Result<int> check_component(const CheckedBundles& bundles, const std::string& pa
         indented.insert(at + 1, "    ");
       }
       fmt::print("{}\n", indented);
+    } else if (binding.provider == wasi) {
+      fmt::print("  {}: provided by built-in WASI ({})\n", binding.import, binding.interface);
     } else if (binding.provider) {
       fmt::print("  {}: satisfied by {}\n", binding.import, binding.interface);
     } else {

@@ -100,6 +100,17 @@ TEST(BundleCheck, RunVerboseExplainsTheChoiceToo) {
   fs::remove_all(dir);
 }
 
+TEST(BundleCheck, WasiImportsAreProvidedByBuiltInWasi) {
+  auto c = check(keyvalue_bundle().string(), guest("bundles_kv_c"));
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("  keyvalue:store/store@0.1.0: satisfied by "
+                               "keyvalue:store/store@0.1.0\n"));
+  EXPECT_THAT(c.out, ::testing::ContainsRegex(
+                         "  wasi:cli/environment@0\\.2\\.[0-9]+: provided by built-in WASI "
+                         "\\(wasi:cli/environment@0\\.2\\.[0-9]+\\)\n"));
+  EXPECT_THAT(c.out, ::testing::Not(HasSubstr("not provided")));
+}
+
 TEST(BundleCheck, SatisfiedComponent) {
   auto c = check(keyvalue_bundle().string(), guest("bundle_kv_user"));
   EXPECT_EQ(c.exit_code, 0) << c.err;
