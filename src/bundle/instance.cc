@@ -158,6 +158,14 @@ class InstanceState final : public component::NativeHandles,
     return *native;
   }
 
+  // An own result that never reached the caller: the bundle's destructor frees it now.
+  void abandon(const NativeType& type, uintptr_t rep) override {
+    auto it = tables_.find(type.resource.get());
+    if (it == tables_.end()) return;
+    const berth_resource* resource = it->second->resource;
+    if (resource && resource->destroy) resource->destroy(instance_, rep);
+  }
+
   Result<uint32_t> from_native(const NativeType& type, uintptr_t rep) override {
     auto it = tables_.find(type.resource.get());
     if (it == tables_.end()) return pass_through_.from_native(type, rep);
@@ -201,12 +209,15 @@ class InstanceState final : public component::NativeHandles,
     if (!plan.result) return std::optional<Val>();
     created_.clear();
     tracking_created_ = true;
-    auto value = read_native(*plan.result, result, arena, *this, "result");
+    component::ResultHandles handles(*this);
+    auto value = read_native(*plan.result, result, arena, handles, "result");
     tracking_created_ = false;
     if (!value) {
-      // The handles made for the result will never reach the guest: destroy them.
+      // The result will never reach the caller: destroy the handles made for it, and the
+      // objects it owns that never got one.
       for (auto [table, id] : created_) drop(*table, id);
       created_.clear();
+      handles.abandon_rest(*plan.result, result, arena);
       return Error(ErrorCode::kTrap, fmt::format("{} returned an invalid value: {}", plan.label,
                                                  value.error().message()));
     }

@@ -116,6 +116,70 @@ TEST_F(EndToEndTest, BundleResourcesAreConstructedBorrowedDroppedAndReturned) {
   EXPECT_EQ(call(*linked, "destroyed").u, 3u);
 }
 
+// Every counter the bundle makes is destroyed exactly once, whatever stops the result that
+// carries it: a guest realloc that traps part-way through lowering, a result that breaks a rule
+// (on the native path and through Vals), a counter the guest keeps, one it holds while it traps.
+TEST_F(EndToEndTest, EveryBundleObjectIsDestroyedExactlyOnce) {
+  host::Linker linker;
+  expect_ok(add_bundles(linker, {.bundle_dirs = {types_bundle()}}));
+  auto component = load("bundle_abandon_user");
+  // Each instance in a store of its own: a store keeps the host functions it was given, and with
+  // them the bundle instance, until it is destroyed.
+  struct Instance {
+    std::unique_ptr<engine::Store> store;
+    std::unique_ptr<host::LinkedInstance> linked;  // destroyed first
+  };
+  auto fresh = [&] {
+    Instance out{.store = expect_ok(engine_->create_store())};
+    out.linked = expect_ok(linker.instantiate(*out.store, component));
+    return out;
+  };
+  auto run = [&](host::LinkedInstance& linked, std::string_view name, std::vector<Val> args) {
+    auto func = expect_ok(linked.component().find_function(name));
+    return linked.component().call(*func, args);
+  };
+  auto live = [&] {
+    Instance i = fresh();
+    return expect_ok(run(*i.linked, "live", {}))->i;
+  };
+  auto fails = [&](std::string_view name, const std::string& why) {
+    Instance i = fresh();
+    auto result = run(*i.linked, name, {Val::u32(3)});
+    ASSERT_FALSE(result) << name;
+    EXPECT_THAT(result.error().describe(), HasSubstr(why)) << name;
+  };
+  int64_t before = live();
+  fails("pair", "unreachable");  // realloc traps on the string
+  EXPECT_EQ(live(), before);
+  fails("bad-pair", "returned an invalid value");  // check_native refuses the string
+  EXPECT_EQ(live(), before);
+  fails("trap-holding", "unreachable");  // the guest's table has it at the trap
+  EXPECT_EQ(live(), before);
+  {
+    Instance i = fresh();
+    expect_ok(run(*i.linked, "keep", {Val::u32(1)}));
+    EXPECT_EQ(expect_ok(run(*i.linked, "live", {}))->i, before + 1);  // alive with the instance
+  }
+  EXPECT_EQ(live(), before);
+
+  // The same result through Vals (an embedder's call): refused, and its counter destroyed.
+  auto bundle = expect_ok(load_bundle_dir(types_bundle()));
+  auto instance = expect_ok(bundle->create_instance());
+  // The type as a linker would pass it: own<counter> is the instance's own resource type.
+  constexpr std::string_view kCounters = "test:types/counters@0.1.0";
+  auto counter = expect_ok(instance->resource(kCounters, "counter"));
+  using component::Type;
+  component::FuncType pair_type{
+      .params = {{"start", Type::primitive(component::ValKind::kU32)}},
+      .result = Type::tuple({Type::primitive(component::ValKind::kString), Type::own(counter)})};
+  auto bad_pair = expect_ok(instance->function(kCounters, "bad-pair", pair_type));
+  auto refused = bad_pair(std::vector<Val>{Val::u32(3)});
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message(), HasSubstr("returned an invalid value"));
+  auto counted = expect_ok(call_direct(*bundle, *instance, kCounters, "live", {}));
+  EXPECT_EQ(counted->i, before);
+}
+
 // A guest calls the bundle through `canon lower`, which takes the native path (no Vals): every
 // kind of value goes from guest memory into the bundle's structs and back.
 TEST_F(EndToEndTest, GuestCallsTakeTheNativePathForEveryKindOfValue) {

@@ -146,6 +146,31 @@ class NativeHandles {
                                       uint32_t rep) = 0;
   // An own result of type `type.resource`: the runtime rep for the rep native code returned.
   virtual Result<uint32_t> from_native(const NativeType& type, uintptr_t rep) = 0;
+  // An own result that will never reach the caller (the result broke a rule, or lowering it
+  // stopped part-way) and that from_native did not take: the native side must free it. The
+  // default does nothing (reps of other providers pass through unowned).
+  virtual void abandon(const NativeType& type, uintptr_t rep);
+};
+
+// NativeHandles that remember which own results from_native took, so that a result that is not
+// delivered whole can abandon the rest: every object native code returns is then freed exactly
+// once, by the caller's handle table or here.
+class ResultHandles final : public NativeHandles {
+ public:
+  explicit ResultHandles(NativeHandles& inner) : inner_(inner) {}
+  Result<uintptr_t> to_native(const NativeType& type, const ResourceType& resource,
+                              uint32_t rep) override;
+  Result<uint32_t> from_native(const NativeType& type, uintptr_t rep) override;
+  void abandon(const NativeType& type, uintptr_t rep) override;
+
+  // Abandons each own handle of the result of `type` at `src` that from_native did not take.
+  // Reads only what it safely can (tags in range, lists that do not overrun the arena), so it
+  // also serves a result that check_native refused.
+  void abandon_rest(const NativeType& type, const uint8_t* src, const NativeArena& arena);
+
+ private:
+  NativeHandles& inner_;
+  std::vector<uintptr_t> taken_;
 };
 
 // NativeHandles that pass 32-bit reps through unchanged (tests, resources of other providers).

@@ -559,4 +559,95 @@ Result<void> check_native(const NativeType& type, const uint8_t* src, const Nati
   return checker.check(type, src);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Abandoned results
+
+namespace {
+
+bool holds_own(const NativeType& type) {
+  if (type.kind == ValKind::kOwn) return true;
+  for (const NativeType::Member& m : type.members) {
+    if (m.type && holds_own(*m.type)) return true;
+  }
+  return type.element && holds_own(*type.element);
+}
+
+// The own reps in a native value, in layout order, reading only what is safe to read.
+void collect_owns(const NativeType& type, const uint8_t* src, const NativeArena& arena,
+                  std::vector<std::pair<const NativeType*, uintptr_t>>& out) {
+  switch (type.kind) {
+    case ValKind::kOwn:
+      out.emplace_back(&type, load<NativeRep>(src));
+      return;
+    case ValKind::kRecord:
+    case ValKind::kTuple:
+      for (const NativeType::Member& m : type.members) {
+        collect_owns(*m.type, src + m.offset, arena, out);
+      }
+      return;
+    case ValKind::kVariant:
+    case ValKind::kOption:
+    case ValKind::kResult: {
+      uint32_t d = native_case(type, src);
+      if (d < type.members.size() && type.members[d].type) {
+        collect_owns(*type.members[d].type, src + type.members[d].offset, arena, out);
+      }
+      return;
+    }
+    case ValKind::kList: {
+      const NativeType& element = *type.element;
+      if (!holds_own(element) || element.size == 0) return;
+      const uint8_t* base = src;
+      size_t count = type.fixed_length.value_or(0);
+      if (!type.fixed_length) {
+        NativeList list = load<NativeList>(src);
+        if (list.ptr == nullptr || list.len > UINT32_MAX ||
+            arena.locate(list.ptr, list.len * element.size) == NativeArena::Place::kOverruns) {
+          return;
+        }
+        base = static_cast<const uint8_t*>(list.ptr);
+        count = list.len;
+      }
+      for (size_t i = 0; i < count; ++i) collect_owns(element, base + i * element.size, arena, out);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace
+
+void NativeHandles::abandon(const NativeType&, uintptr_t) {}
+
+Result<uintptr_t> ResultHandles::to_native(const NativeType& type, const ResourceType& resource,
+                                           uint32_t rep) {
+  return inner_.to_native(type, resource, rep);
+}
+
+Result<uint32_t> ResultHandles::from_native(const NativeType& type, uintptr_t rep) {
+  BERTH_TRY_ASSIGN(uint32_t id, inner_.from_native(type, rep));
+  taken_.push_back(rep);
+  return id;
+}
+
+void ResultHandles::abandon(const NativeType& type, uintptr_t rep) {
+  inner_.abandon(type, rep);
+}
+
+void ResultHandles::abandon_rest(const NativeType& type, const uint8_t* src,
+                                 const NativeArena& arena) {
+  std::vector<std::pair<const NativeType*, uintptr_t>> owns;
+  collect_owns(type, src, arena, owns);
+  for (const auto& [own_type, rep] : owns) {
+    auto taken = std::find(taken_.begin(), taken_.end(), rep);
+    if (taken != taken_.end()) {
+      taken_.erase(taken);  // the caller's handle table has it now
+    } else {
+      inner_.abandon(*own_type, rep);
+    }
+  }
+  taken_.clear();
+}
+
 }  // namespace berth::component

@@ -100,15 +100,20 @@ Result<void> call_native(abi::LiftLowerContext& cx, const abi::FuncLayout& layou
     }
   }
   BERTH_TRY(native.call(param_struct, result, arena));
+  // The objects a result owns that do not reach the guest are freed, whatever stops them.
+  ResultHandles handles(*native.handles);
   if (native.result && native.result->checked) {
     Result<void> valid = check_native(*native.result, result, arena, "result");
     if (!valid) {
+      handles.abandon_rest(*native.result, result, arena);
       return Error(ErrorCode::kTrap, fmt::format("{} returned an invalid value: {}", native.name,
                                                  valid.error().message()));
     }
   }
-  return abi::lower_results_native(cx, layout, native.result.get(), result, *native.handles,
-                                   lent_base, lent_size, params, results);
+  Result<void> lowered = abi::lower_results_native(cx, layout, native.result.get(), result, handles,
+                                                   lent_base, lent_size, params, results);
+  if (!lowered && native.result) handles.abandon_rest(*native.result, result, arena);
+  return lowered;
 }
 
 // A call from one component instance into a function another one lifted, fused: the caller's

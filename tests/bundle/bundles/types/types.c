@@ -192,11 +192,46 @@ typedef struct counter {
   uint32_t value;
 } counter;
 
+/* Counters made and not yet destroyed, in the whole process: each must be destroyed exactly
+ * once, whatever happens to the results that carry them. */
+static int32_t live_counters;
+
+static counter* counter_make(uint32_t value) {
+  counter* c = malloc(sizeof *c);
+  c->value = value;
+  live_counters++;
+  return c;
+}
 static berth_status counter_new(berth_call* call, const void* params, void* result) {
   (void)call;
-  counter* c = malloc(sizeof *c);
-  c->value = *(const uint32_t*)params;
-  *(berth_rep*)result = (berth_rep)c;
+  *(berth_rep*)result = (berth_rep)counter_make(*(const uint32_t*)params);
+  return BERTH_OK;
+}
+/* tuple<string, own<counter>> */
+typedef struct {
+  berth_str text;
+  berth_rep counter;
+} string_and_counter;
+typedef struct {
+  uint32_t start;
+  berth_str text;
+} make_pair_params;
+static berth_status make_pair(berth_call* call, const void* params, void* result) {
+  const make_pair_params* p = params;
+  string_and_counter* out = result;
+  out->text = berth_str_copy(call, p->text.ptr, p->text.len);
+  out->counter = (berth_rep)counter_make(p->start);
+  return BERTH_OK;
+}
+static berth_status bad_pair(berth_call* call, const void* params, void* result) {
+  string_and_counter* out = result;
+  out->text = berth_str_copy(call, "\xff", 1); /* not UTF-8: the result breaks a rule */
+  out->counter = (berth_rep)counter_make(*(const uint32_t*)params);
+  return BERTH_OK;
+}
+static berth_status live(berth_call* call, const void* params, void* result) {
+  (void)call, (void)params;
+  *(int32_t*)result = live_counters;
   return BERTH_OK;
 }
 static berth_status counter_next(berth_call* call, const void* params, void* result) {
@@ -207,6 +242,7 @@ static berth_status counter_next(berth_call* call, const void* params, void* res
 }
 static void counter_destroy(void* self, berth_rep rep) {
   ((instance*)self)->destroyed++;
+  live_counters--;
   free((counter*)rep);
 }
 static berth_status counter_finish(berth_call* call, const void* params, void* result) {
@@ -316,6 +352,11 @@ static const berth_function counter_functions[] = {
     {"[static]counter.finish", "func(c: own<counter>) -> u32", sizeof(berth_rep), 4,
      counter_finish},
     {"destroyed", "func() -> u32", 0, 4, destroyed},
+    {"make-pair", "func(start: u32, text: string) -> tuple<string, own<counter>>",
+     sizeof(make_pair_params), sizeof(string_and_counter), make_pair},
+    {"bad-pair", "func(start: u32) -> tuple<string, own<counter>>", 4, sizeof(string_and_counter),
+     bad_pair},
+    {"live", "func() -> s32", 0, 4, live},
 };
 
 static const berth_resource counter_resources[] = {{"counter", counter_destroy}};
