@@ -4,6 +4,7 @@
 // struct so berth can confirm that at load time.
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "berth/component/native.h"
@@ -50,6 +51,26 @@ std::string_view primitive_c_type(wit::Primitive p) {
   return "";
 }
 
+// "acme_greeter_greet" for acme:greeter/greet: what every C name of an interface starts with,
+// so that two bundles' bindings (or a bundle and its dependency's) never clash.
+std::string interface_c_prefix(const wit::Resolve& resolve, wit::InterfaceId id) {
+  const wit::Interface& iface = resolve.interface(id);
+  const wit::PackageName& package = resolve.package(*iface.package).name;
+  return fmt::format("{}_{}_{}", c_name_part(package.ns), c_name_part(package.name),
+                     c_name_part(*iface.name));
+}
+
+// A name the header also offers without its package ("greet_hello" for
+// "acme_greeter_greet_hello"), for the bundle's own code.
+struct ShortName {
+  enum class Kind { kType, kMacro };
+  Kind kind = Kind::kMacro;
+  std::string short_name;
+  std::string full_name;
+  std::string prefix;     // the short prefix: the interface's name ("greet")
+  std::string interface;  // the interface's path, to tell two of the same name apart
+};
+
 // Writes the C type definitions a set of functions needs, each once, dependencies first.
 class TypeWriter {
  public:
@@ -57,6 +78,8 @@ class TypeWriter {
       : resolve_(resolve), prefix_(std::move(prefix)) {}
 
   const std::string& definitions() const { return out_; }
+  const std::vector<ShortName>& short_names() const { return short_names_; }
+  void add_short_name(ShortName name) { short_names_.push_back(std::move(name)); }
   void append(std::string text) { out_ += text; }
 
   // The C spelling of `type`, defining it first when needed.
@@ -114,9 +137,9 @@ class TypeWriter {
     const wit::TypeDef& def = resolve_.type(id);
     if (def.name.empty()) return prefix_ + "_" + mangle(wit::Type(id));
     std::string owner = prefix_;
-    if (def.owner.kind == wit::TypeOwner::Kind::kInterface) {
-      const wit::Interface& iface = resolve_.interface(def.owner.interface);
-      if (iface.name) owner = c_identifier(*iface.name);
+    if (def.owner.kind == wit::TypeOwner::Kind::kInterface &&
+        resolve_.interface(def.owner.interface).name) {
+      owner = interface_c_prefix(resolve_, def.owner.interface);
     }
     return owner + "_" + c_name_part(def.name);
   }
@@ -140,7 +163,36 @@ class TypeWriter {
                          def.kind));
     defined_.insert(name);
     out_ += text;
+    add_short_names(id, name);
     return name;
+  }
+
+  // The short names of a named type of an interface: the type, and its constants.
+  void add_short_names(wit::TypeId id, const std::string& name) {
+    const wit::TypeDef& def = resolve_.type(id);
+    if (def.name.empty() || def.owner.kind != wit::TypeOwner::Kind::kInterface) return;
+    const wit::Interface& iface = resolve_.interface(def.owner.interface);
+    if (!iface.name) return;
+    ShortName type{.kind = ShortName::Kind::kType,
+                   .short_name = c_identifier(*iface.name) + "_" + c_name_part(def.name),
+                   .full_name = name,
+                   .prefix = c_identifier(*iface.name),
+                   .interface = resolve_.interface_path(def.owner.interface)};
+    auto constant = [&](const std::string& item) {
+      ShortName c = type;
+      c.kind = ShortName::Kind::kMacro;
+      c.short_name = c_constant(type.short_name) + "_" + c_constant(item);
+      c.full_name = c_constant(name) + "_" + c_constant(item);
+      short_names_.push_back(std::move(c));
+    };
+    if (const auto* e = std::get_if<wit::Enum>(&def.kind)) {
+      for (const wit::EnumCase& c : e->cases) constant(c.name);
+    } else if (const auto* f = std::get_if<wit::Flags>(&def.kind)) {
+      for (const wit::Flag& flag : f->flags) constant(flag.name);
+    } else if (const auto* v = std::get_if<wit::Variant>(&def.kind)) {
+      for (const wit::Case& c : v->cases) constant(c.name);
+    }
+    short_names_.push_back(std::move(type));
   }
 
   Result<void> define(const std::string& name, const wit::Alias& alias, std::string& text) {
@@ -252,20 +304,22 @@ class TypeWriter {
   std::string prefix_;
   std::string out_;
   std::set<std::string> defined_;
+  std::vector<ShortName> short_names_;
 };
 
 // One function as the generated code sees it.
 struct FunctionBinding {
   std::string wit_name;   // "[method]bucket.get"
-  std::string c_name;     // "store_bucket_get"
-  std::string params;     // "store_bucket_get_params", empty without parameters
+  std::string c_name;     // "keyvalue_store_store_bucket_get"
+  std::string params;     // "keyvalue_store_store_bucket_get_params", empty without parameters
   std::string result;     // the result's C type, empty without a result
   std::string signature;  // docs/abi.md "Signatures"
 };
 
 struct InterfaceBinding {
-  std::string name;  // "keyvalue:store/store@0.1.0"
-  std::string c_prefix;
+  std::string name;          // "keyvalue:store/store@0.1.0"
+  std::string c_prefix;      // "keyvalue_store_store"
+  std::string short_prefix;  // "store"
   std::vector<FunctionBinding> functions;
   std::vector<std::pair<std::string, std::string>> resources;  // WIT name, destroy function
 };
@@ -281,12 +335,23 @@ std::string function_c_name(const std::string& prefix, const wit::Resolve& resol
 Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& resolve,
                                         const host::ProvidedInterface& provided) {
   const wit::Interface& iface = resolve.interface(provided.id);
-  InterfaceBinding out{.name = provided.name, .c_prefix = c_identifier(*iface.name)};
+  InterfaceBinding out{.name = provided.name,
+                       .c_prefix = interface_c_prefix(resolve, provided.id),
+                       .short_prefix = c_identifier(*iface.name)};
+  // The short spelling of a name that starts with the interface's prefix.
+  auto add_short = [&](ShortName::Kind kind, const std::string& full) {
+    types.add_short_name({.kind = kind,
+                          .short_name = out.short_prefix + full.substr(out.c_prefix.size()),
+                          .full_name = full,
+                          .prefix = out.short_prefix,
+                          .interface = provided.name});
+  };
   for (wit::TypeId id : iface.types) {
     const wit::TypeDef& def = resolve.type(id);
     if (std::holds_alternative<wit::Resource>(resolve.type(resolve.dealias(id)).kind)) {
       if (!std::holds_alternative<wit::Resource>(def.kind)) continue;  // `use`d from elsewhere
       out.resources.emplace_back(def.name, out.c_prefix + "_" + c_name_part(def.name) + "_destroy");
+      add_short(ShortName::Kind::kMacro, out.resources.back().second);
     } else if (!std::holds_alternative<wit::Map>(def.kind)) {
       BERTH_TRY(types.c_type(wit::Type(id)));  // every named type is available to the author
     }
@@ -308,12 +373,14 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
       }
       binding.params = binding.c_name + "_params";
       types.append(fmt::format("typedef struct {0} {{\n{1}}} {0};\n\n", binding.params, fields));
+      add_short(ShortName::Kind::kType, binding.params);
     }
     if (f.result) {
       BERTH_TRY_ASSIGN(binding.result, types.c_type(*f.result));
     }
     BERTH_TRY_ASSIGN(component::FuncType type, wit::function_type(resolve, f));
     binding.signature = component::native_signature(type);
+    add_short(ShortName::Kind::kMacro, binding.c_name);
     out.functions.push_back(std::move(binding));
   }
   return out;
@@ -324,6 +391,32 @@ std::string prototype(const FunctionBinding& f) {
   if (!f.params.empty()) args += fmt::format(", const {}* params", f.params);
   if (!f.result.empty()) args += fmt::format(", {}* result", f.result);
   return fmt::format("berth_status {}({})", f.c_name, args);
+}
+
+// The short names, except those of interfaces that share their name with another interface
+// the header covers (two `store`s of two packages would make one short name mean two things).
+std::string short_names_text(const std::string& name, const std::vector<ShortName>& names) {
+  std::map<std::string, std::set<std::string>> interfaces_by_prefix;
+  for (const ShortName& n : names) interfaces_by_prefix[n.prefix].insert(n.interface);
+  std::string types;
+  std::string macros;
+  std::set<std::string> seen;
+  for (const ShortName& n : names) {
+    if (interfaces_by_prefix[n.prefix].size() > 1 || !seen.insert(n.short_name).second) continue;
+    if (n.kind == ShortName::Kind::kType) {
+      types += fmt::format("typedef {} {};\n", n.full_name, n.short_name);
+    } else {
+      macros += fmt::format("#define {} {}\n", n.short_name, n.full_name);
+    }
+  }
+  if (types.empty() && macros.empty()) return "";
+  std::string guard = c_constant(name) + "_NO_SHORT_NAMES";
+  return fmt::format(
+      "/* Short names for the bundle's own code: every name above begins with its package and\n"
+      " * interface, so no two bundles' symbols clash; these drop the package. Define {0}\n"
+      " * before including this header in a file that includes other bindings too. */\n"
+      "#ifndef {0}\n{1}{2}#endif\n\n",
+      guard, types, macros);
 }
 
 std::string header_text(const std::string& name, const std::string& world_path,
@@ -356,6 +449,7 @@ std::string header_text(const std::string& name, const std::string& world_path,
     }
     out += "\n";
   }
+  out += short_names_text(name, types.short_names());
   out += fmt::format("#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {} */\n", guard);
   return out;
 }

@@ -14,6 +14,7 @@
 #include "berth/bundle/bundle.h"
 #include "berth/host/linker.h"
 #include "berth/wit/resolve.h"
+#include "common/run_berth.h"
 #include "common/test_support.h"
 
 namespace berth::sdk {
@@ -22,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using berth::testing::expect_ok;
 using berth::testing::read_guest;
+using berth::testing::slurp;
 using component::Val;
 using ::testing::HasSubstr;
 
@@ -46,21 +48,29 @@ TEST(BindgenTest, HeaderDeclaresTypesAndFunctionsToImplement) {
   auto files = greeter_bindings();
   ASSERT_EQ(files.size(), 3u);
   const std::string& header = file_named(files, "generated/greeter_bindings.h").text;
-  EXPECT_THAT(header, HasSubstr("typedef struct greet_stats {\n  uint32_t calls;\n"
-                                "  greeter_option_string last;\n} greet_stats;"));
-  EXPECT_THAT(header, HasSubstr("typedef uint32_t greet_mood;"));
-  EXPECT_THAT(header, HasSubstr("GREET_MOOD_BUSY = 1,"));
-  EXPECT_THAT(header, HasSubstr("GREET_PERMS_WRITE = 1,"));
-  EXPECT_THAT(header, HasSubstr("typedef struct greet_shape {\n  uint32_t tag;\n  union {\n"
-                                "    double circle;\n    greeter_tuple_f32_f32 rect;\n"
-                                "  } val;\n} greet_shape;"));
-  EXPECT_THAT(header, HasSubstr("berth_status greet_hello(berth_call* call, const "
-                                "greet_hello_params* params, berth_str* result);"));
-  EXPECT_THAT(header, HasSubstr("berth_status greet_get_stats(berth_call* call, greet_stats* "
+  // Every name carries the package and interface; short names drop the package.
+  EXPECT_THAT(header, HasSubstr("typedef struct acme_greeter_greet_stats {\n  uint32_t calls;\n"
+                                "  greeter_option_string last;\n} acme_greeter_greet_stats;"));
+  EXPECT_THAT(header, HasSubstr("typedef uint32_t acme_greeter_greet_mood;"));
+  EXPECT_THAT(header, HasSubstr("ACME_GREETER_GREET_MOOD_BUSY = 1,"));
+  EXPECT_THAT(header, HasSubstr("ACME_GREETER_GREET_PERMS_WRITE = 1,"));
+  EXPECT_THAT(header,
+              HasSubstr("typedef struct acme_greeter_greet_shape {\n  uint32_t tag;\n  union {\n"
+                        "    double circle;\n    greeter_tuple_f32_f32 rect;\n"
+                        "  } val;\n} acme_greeter_greet_shape;"));
+  EXPECT_THAT(header, HasSubstr("berth_status acme_greeter_greet_hello(berth_call* call, const "
+                                "acme_greeter_greet_hello_params* params, berth_str* result);"));
+  EXPECT_THAT(header, HasSubstr("berth_status acme_greeter_greet_get_stats(berth_call* call, "
+                                "acme_greeter_greet_stats* result);"));
+  EXPECT_THAT(header, HasSubstr("berth_status acme_greeter_greet_counter_next(berth_call* call, "
+                                "const acme_greeter_greet_counter_next_params* params, uint32_t* "
                                 "result);"));
-  EXPECT_THAT(header, HasSubstr("berth_status greet_counter_next(berth_call* call, const "
-                                "greet_counter_next_params* params, uint32_t* result);"));
-  EXPECT_THAT(header, HasSubstr("void greet_counter_destroy(void* instance, berth_rep rep);"));
+  EXPECT_THAT(header,
+              HasSubstr("void acme_greeter_greet_counter_destroy(void* instance, berth_rep rep);"));
+  EXPECT_THAT(header, HasSubstr("#ifndef GREETER_NO_SHORT_NAMES\n"
+                                "typedef acme_greeter_greet_stats greet_stats;\n"));
+  EXPECT_THAT(header, HasSubstr("#define GREET_MOOD_BUSY ACME_GREETER_GREET_MOOD_BUSY\n"));
+  EXPECT_THAT(header, HasSubstr("#define greet_hello acme_greeter_greet_hello\n"));
   EXPECT_THAT(header, HasSubstr("berth_status greeter_create("));
 
   const std::string& descriptor = file_named(files, "generated/greeter_descriptor.c").text;
@@ -70,6 +80,62 @@ TEST(BindgenTest, HeaderDeclaresTypesAndFunctionsToImplement) {
   EXPECT_THAT(descriptor, HasSubstr("\"acme:greeter/greet@1.0.0\""));
   EXPECT_THAT(descriptor, HasSubstr("\"greeter\", \"1.2.3\", \"acme:greeter/greeter-host@1.0.0\""));
   EXPECT_THAT(descriptor, HasSubstr("berth_bundle_entry(void)"));
+}
+
+// Bindings of `name` for a package NAME:kv whose interface is `store` with `get`.
+std::vector<GeneratedFile> kv_bindings(const std::string& name) {
+  wit::Resolve resolve;
+  auto package = expect_ok(
+      wit::load_source(resolve, name + ".wit",
+                       "package " + name +
+                           ":kv@1.0.0;\ninterface store { get: func(key: string) -> string; }\n"
+                           "world host { export store; }\n"));
+  auto world = expect_ok(wit::select_world(resolve, package, ""));
+  return expect_ok(generate_bindings(name, "1.0.0", resolve, world));
+}
+
+TEST(BindgenTest, TwoBundlesWithTheSameInterfaceNamesLinkIntoOneProgram) {
+  fs::path dir = fs::temp_directory_path() / ("berth-clashing-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  for (const std::string& name : {"alpha", "beta"}) {
+    for (const GeneratedFile& f : kv_bindings(name)) {
+      fs::create_directories((dir / f.path).parent_path());
+      std::ofstream(dir / f.path) << f.text;
+    }
+  }
+  fs::path data = kData / "clashing";
+  std::string command = "cc -std=c11 -Wall -Wextra -Werror -I" +
+                        std::string(berth::testing::source_dir()) + "/include -I" +
+                        (dir / "generated").string() + " -o " + (dir / "program").string() + " " +
+                        (data / "main.c").string() + " " + (data / "alpha.c").string() + " " +
+                        (data / "beta.c").string() + " > " + (dir / "out.txt").string() + " 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command << "\n" << slurp(dir / "out.txt");
+  command = (dir / "program").string() + " > " + (dir / "out.txt").string();
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(slurp(dir / "out.txt"), "alpha:key beta:key\n");
+  // Each header alone offers the short names its bundle's code uses (alpha.c, beta.c).
+  const std::string& header = file_named(kv_bindings("alpha"), "generated/alpha_bindings.h").text;
+  EXPECT_THAT(header, HasSubstr("#define store_get alpha_kv_store_get\n"));
+  fs::remove_all(dir);
+}
+
+TEST(BindgenTest, InterfacesSharingANameGetNoShortNames) {
+  wit::Resolve resolve;
+  expect_ok(wit::load_source(resolve, "dep.wit",
+                             "package other:kv@1.0.0;\ninterface store { record entry { k: u32 } "
+                             "}\n"));
+  auto package = expect_ok(wit::load_source(
+      resolve, "main.wit",
+      "package main:kv@1.0.0;\ninterface store { use other:kv/store@1.0.0.{entry};\n"
+      "  get: func(e: entry) -> u32; }\nworld host { export store; }\n"));
+  auto world = expect_ok(wit::select_world(resolve, package, ""));
+  auto files = expect_ok(generate_bindings("both", "1.0.0", resolve, world));
+  const std::string& header = file_named(files, "generated/both_bindings.h").text;
+  EXPECT_THAT(header, HasSubstr("berth_status main_kv_store_get("));
+  EXPECT_THAT(header, HasSubstr("other_kv_store_entry"));
+  // `store` would mean two interfaces: no short names for either.
+  EXPECT_THAT(header, ::testing::Not(HasSubstr("NO_SHORT_NAMES")));
+  EXPECT_THAT(header, ::testing::Not(HasSubstr(" store_entry;")));
 }
 
 TEST(BindgenTest, WorldWithoutExportsIsRefused) {
