@@ -49,5 +49,14 @@ if [ ! -d tools/guest/node_modules/@bytecodealliance/jco ] || [ tools/guest/pack
   (cd tools/guest && npm install --no-audit --no-fund --no-save --loglevel=error)
 fi
 
+# DuckDB for bundles/duckdb, pinned in bundles/duckdb/deps/package-lock.json: only the two
+# tarballs (libduckdb.so and the matching duckdb.h), no install scripts.
+duckdb_deps=bundles/duckdb/deps
+if [ ! -f "$duckdb_deps/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so" ] ||
+   [ "$duckdb_deps/package-lock.json" -nt "$duckdb_deps/node_modules/.package-lock.json" ]; then
+  echo "setup: installing DuckDB with npm"
+  (cd "$duckdb_deps" && npm install --ignore-scripts --no-audit --no-fund --no-save --loglevel=error)
+fi
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
