@@ -61,8 +61,7 @@ Result<VersionRange> VersionRange::parse(std::string_view text) {
     size_t comma = rest.find(',');
     std::string_view item = trim(rest.substr(0, comma));
     auto fail = [&](std::string why) {
-      return Error(ErrorCode::kInvalid,
-                   fmt::format("\"{}\": comparator \"{}\" {}", range.text_, item, why));
+      return Error(ErrorCode::kInvalid, fmt::format("comparator \"{}\" {}", item, why));
     };
     if (item.empty()) return fail("is empty");
     if (item == "*") {
