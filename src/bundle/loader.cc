@@ -427,8 +427,7 @@ Result<std::shared_ptr<BundleProvider>> load_explicit_pair(const HostsManifest& 
   BERTH_TRY_ASSIGN(std::shared_ptr<BundleProvider> provider, load_bundle(std::move(spec)));
   if (entry.version) {
     BERTH_TRY_ASSIGN(wit::VersionRange range, wit::VersionRange::parse(*entry.version));
-    auto have = wit::Version::parse(provider->library_version());
-    if (!have || !range.matches(*have)) {
+    if (!version_meets(range, std::optional<std::string>(provider->library_version()))) {
       return Error(ErrorCode::kInvalid,
                    fmt::format("{}: {}: the library's version {} does not meet \"{}\"",
                                file.string(), item, provider->library_version(), range.text()));

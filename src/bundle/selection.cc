@@ -22,34 +22,44 @@ struct Candidate {
   std::string passed_over;   // why it was not chosen; empty while it still may be
 };
 
+// A folder that may hold the bundle, with its host.toml as read (once) while looking.
+struct Found {
+  fs::path dir;
+  Result<HostManifest> host;
+};
+
 // Every folder on the search paths that holds bundle `wanted`, in search-path order: SEARCH/wanted,
 // and any other SEARCH/* whose host.toml names it, so that versions can sit side by side.
-std::vector<fs::path> candidate_dirs(const HostsManifest& manifest, const std::string& wanted) {
-  std::vector<fs::path> dirs;
-  auto add = [&](const fs::path& dir) {
-    fs::path normal = dir.lexically_normal();
-    if (std::find(dirs.begin(), dirs.end(), normal) == dirs.end()) dirs.push_back(normal);
+std::vector<Found> find_candidates(const HostsManifest& manifest, const std::string& wanted) {
+  std::vector<Found> found;
+  auto known = [&](const fs::path& dir) {
+    return std::any_of(found.begin(), found.end(), [&](const Found& f) { return f.dir == dir; });
   };
   std::error_code ec;
   if (fs::path(wanted).is_absolute()) {
-    if (fs::is_directory(wanted, ec)) add(wanted);
-    return dirs;
+    fs::path dir = fs::path(wanted).lexically_normal();
+    if (fs::is_directory(dir, ec)) found.push_back({dir, read_host_manifest(dir)});
+    return found;
   }
   for (const fs::path& search : manifest.search_paths) {
-    if (fs::is_directory(search / wanted, ec)) add(search / wanted);
+    fs::path named = (search / wanted).lexically_normal();
+    if (!known(named) && fs::is_directory(named, ec)) {
+      found.push_back({named, read_host_manifest(named)});
+    }
     std::vector<fs::path> others;
     for (fs::directory_iterator it(search, ec), end; !ec && it != end; it.increment(ec)) {
       if (it->is_directory(ec) && fs::exists(it->path() / "host.toml", ec)) {
-        others.push_back(it->path());
+        others.push_back(it->path().lexically_normal());
       }
     }
     std::sort(others.begin(), others.end());  // directory order is the file system's whim
     for (const fs::path& dir : others) {
+      if (known(dir)) continue;
       auto host = read_host_manifest(dir);
-      if (host && host->name == wanted) add(dir);
+      if (host && host->name == wanted) found.push_back({dir, std::move(host)});
     }
   }
-  return dirs;
+  return found;
 }
 
 std::string search_paths_text(const HostsManifest& manifest) {
@@ -66,14 +76,10 @@ Result<std::shared_ptr<BundleProvider>> load_candidate(
     const HostsManifest& manifest, const TrustPolicy& policy) {
   BERTH_TRY_ASSIGN(OpenedBundle opened, open_bundle_dir(c.dir, policy));
   BERTH_TRY_ASSIGN(HostManifest host, read_checked_host_manifest(opened));
-  if (range) {
-    auto version = host.version ? wit::Version::parse(*host.version)
-                                : Result<wit::Version>(Error(ErrorCode::kNotFound, ""));
-    if (!version || !range->matches(*version)) {
-      return Error(ErrorCode::kInvalid,
-                   fmt::format("{}: version {} does not meet \"{}\"", host.file.string(),
-                               host.version.value_or("not stated"), range->text()));
-    }
+  if (range && !version_meets(*range, host.version)) {
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: version {} does not meet \"{}\"", host.file.string(),
+                             host.version.value_or("not stated"), range->text()));
   }
   BundleSpec spec = spec_from_manifest(host);
   spec.name = entry.name;
@@ -85,6 +91,16 @@ Result<std::shared_ptr<BundleProvider>> load_candidate(
 
 }  // namespace
 
+bool version_meets(const wit::VersionRange& range, const std::optional<wit::Version>& version) {
+  return version && range.matches(*version);
+}
+
+bool version_meets(const wit::VersionRange& range, const std::optional<std::string>& version) {
+  auto parsed = version ? wit::Version::parse(*version)
+                        : Result<wit::Version>(Error(ErrorCode::kNotFound, ""));
+  return parsed && range.matches(*parsed);
+}
+
 Result<std::shared_ptr<BundleProvider>> select_bundle(const HostsManifest& manifest,
                                                       const HostEntry& entry,
                                                       const TrustPolicy& policy, const Note& note) {
@@ -93,24 +109,23 @@ Result<std::shared_ptr<BundleProvider>> select_bundle(const HostsManifest& manif
   if (entry.version) {
     BERTH_TRY_ASSIGN(range, wit::VersionRange::parse(*entry.version));
   }
-  std::vector<fs::path> dirs = candidate_dirs(manifest, *entry.bundle);
-  if (dirs.empty()) {
+  std::vector<Found> found = find_candidates(manifest, *entry.bundle);
+  if (found.empty()) {
     return Error(ErrorCode::kNotFound,
                  fmt::format("{}: bundle folder '{}' not found on the search paths ({})", where,
                              *entry.bundle, search_paths_text(manifest)));
   }
 
   std::vector<Candidate> candidates;
-  for (const fs::path& dir : dirs) {
-    Candidate c{.dir = dir, .version_text = "not stated"};
-    auto host = read_host_manifest(dir);
-    if (!host) {
-      c.passed_over = fmt::format("host.toml does not read: {}", host.error().message());
-    } else if (host->version) {
-      c.version_text = *host->version;
-      c.version = *wit::Version::parse(*host->version);  // read_host_manifest checked it
+  for (const Found& f : found) {
+    Candidate c{.dir = f.dir, .version_text = "not stated"};
+    if (!f.host) {
+      c.passed_over = fmt::format("host.toml does not read: {}", f.host.error().message());
+    } else if (f.host->version) {
+      c.version_text = *f.host->version;
+      c.version = *wit::Version::parse(*f.host->version);  // read_host_manifest checked it
     }
-    if (c.passed_over.empty() && range && (!c.version || !range->matches(*c.version))) {
+    if (c.passed_over.empty() && range && !version_meets(*range, c.version)) {
       c.passed_over =
           c.version ? fmt::format("version {} does not meet \"{}\"", c.version_text, range->text())
                     : fmt::format("it states no version, and \"{}\" asks for one", range->text());

@@ -4,10 +4,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "berth/bundle/bundle.h"
 #include "berth/bundle/manifest.h"
+#include "berth/wit/version_range.h"
 
 namespace berth::bundle {
 
@@ -18,6 +20,10 @@ using Note = std::function<void(const std::string&)>;
 // trust check read (from the disk when there are none).
 BundleSpec spec_from_manifest(const HostManifest& manifest);
 Result<HostManifest> read_checked_host_manifest(const OpenedBundle& opened);
+
+// Whether a stated version (host.toml's, a library's) meets `range`; none stated does not.
+bool version_meets(const wit::VersionRange& range, const std::optional<wit::Version>& version);
+bool version_meets(const wit::VersionRange& range, const std::optional<std::string>& version);
 
 // The bundle `entry` names (entry.bundle set): among the folders on the search paths that hold
 // it, the highest version meeting entry.version, the earlier search path among equals; a

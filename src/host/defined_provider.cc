@@ -157,11 +157,9 @@ const DefinedProvider::Binder* DefinedProvider::binder(std::string_view interfac
 
 const ResourceClass* DefinedProvider::resource_class(std::string_view interface,
                                                      std::string_view resource) const {
+  std::string key = fmt::format("{}#{}", interface, resource);
   for (const auto& [type, bound] : resource_classes_) {
-    if (bound.name == resource && bound.key.size() == interface.size() + 1 + resource.size() &&
-        bound.key.starts_with(interface)) {
-      return &bound;
-    }
+    if (bound.key == key) return &bound;
   }
   return nullptr;
 }

@@ -71,8 +71,9 @@ std::string doc_comment(std::string_view docs, std::string_view indent) {
 
 class HostHeaderWriter {
  public:
-  HostHeaderWriter(const wit::Resolve& resolve, wit::WorldId world)
-      : resolve_(resolve), world_(resolve.world(world)), world_id_(world) {}
+  // `wit` is the WIT text the header embeds (print_resolve of the world's package).
+  HostHeaderWriter(const wit::Resolve& resolve, wit::WorldId world, std::string wit)
+      : resolve_(resolve), world_(resolve.world(world)), world_id_(world), wit_(std::move(wit)) {}
 
   Result<std::string> write() {
     for (const wit::WorldItem& item : world_.exports) {
@@ -323,7 +324,6 @@ class HostHeaderWriter {
     const wit::PackageName& package = resolve_.package(world_.package).name;
     std::string ns = fmt::format("{}::{}::{}", c_identifier(package.ns), c_identifier(package.name),
                                  c_identifier(world_.name));
-    std::string wit = wit::print_resolve(resolve_, world_.package);
     std::string members;
     std::string defines;
     for (const wit::WorldItem& item : world_.exports) {
@@ -378,13 +378,14 @@ class HostHeaderWriter {
         "  linker.add(std::move(provider));\n"
         "  return {{}};\n}}\n\n"
         "}}  // namespace {}\n",
-        resolve_.world_path(world_id_), ns, wit, members, resolve_.world_path(world_id_),
+        resolve_.world_path(world_id_), ns, wit_, members, resolve_.world_path(world_id_),
         world_.name, defines, ns);
   }
 
   const wit::Resolve& resolve_;
   const wit::World& world_;
   wit::WorldId world_id_;
+  std::string wit_;
 };
 
 }  // namespace
@@ -395,7 +396,7 @@ Result<GeneratedFile> generate_host_bindings(const wit::Resolve& resolve, wit::W
   if (wit.find(")berth_wit\"") != std::string::npos) {
     return Error(ErrorCode::kUnsupported, "the WIT text contains the header's string delimiter");
   }
-  BERTH_TRY_ASSIGN(std::string text, HostHeaderWriter(resolve, world).write());
+  BERTH_TRY_ASSIGN(std::string text, HostHeaderWriter(resolve, world, std::move(wit)).write());
   return GeneratedFile{.path = path, .text = std::move(text)};
 }
 

@@ -163,6 +163,12 @@ const ResourceClass* resource_class(const ResourceClasses& classes) {
   return it == classes.end() ? nullptr : &it->second;
 }
 
+// The table of class T's objects in `objects` (T is bound: signature_matches checked it).
+template <typename T>
+std::shared_ptr<ObjectTable<T>> table_of(ResourceObjects& objects, const ResourceClasses& classes) {
+  return std::static_pointer_cast<ObjectTable<T>>(objects.table(*resource_class<T>(classes)));
+}
+
 template <typename T>
 std::string describe_resource(std::string_view handle, const ResourceClasses& classes) {
   const ResourceClass* resource = resource_class<T>(classes);
@@ -212,8 +218,7 @@ struct Param<P> {
   }
   struct Binding {
     Binding(ResourceObjects& objects, const ResourceClasses& classes)
-        : table(std::static_pointer_cast<ObjectTable<Object>>(
-              objects.table(*resource_class<Object>(classes)))) {}
+        : table(table_of<Object>(objects, classes)) {}
     Result<Object*> lift(const component::Val& val, std::string_view function) const {
       Object* object = table->get(val.handle->rep);
       if (object == nullptr) {
@@ -238,8 +243,7 @@ struct Param<P> {
   }
   struct Binding {
     Binding(ResourceObjects& objects, const ResourceClasses& classes)
-        : table(std::static_pointer_cast<ObjectTable<Object>>(
-              objects.table(*resource_class<Object>(classes)))) {}
+        : table(table_of<Object>(objects, classes)) {}
     Result<std::unique_ptr<Object>> lift(const component::Val& val,
                                          std::string_view function) const {
       std::unique_ptr<Object> object = table->take(val.handle->rep);
@@ -293,9 +297,7 @@ struct Return<std::unique_ptr<T>> {
   struct Binding {
     Binding(ResourceObjects& objects, const ResourceClasses& classes,
             const component::FuncType& type)
-        : table(
-              std::static_pointer_cast<ObjectTable<T>>(objects.table(*resource_class<T>(classes)))),
-          resource(type.result->resource) {}
+        : table(table_of<T>(objects, classes)), resource(type.result->resource) {}
     std::optional<component::Val> lower(std::unique_ptr<T> object) const {
       component::Val val;
       val.kind = component::ValKind::kOwn;
