@@ -61,9 +61,9 @@ TEST_F(DuckDbCommandTest, CreatesInsertsAndQueriesInMemory) {
                 "INSERT INTO t VALUES (1, 'one', 2.5, true, '\\x01\\xFF'::BLOB), "
                 "(2, NULL, -0.125, false, ''::BLOB), (3, 'drei ☃', NULL, NULL, NULL)",
                 "SELECT * FROM t ORDER BY id"}),
-            "Count:bigint\n"
-            "Count:bigint\n3\n3 rows changed\n"
-            "id:integer\tname:varchar\tscore:double\tgood:boolean\traw:blob\n"
+            "Count:BIGINT\n"
+            "Count:BIGINT\n3\n3 rows changed\n"
+            "id:INTEGER\tname:VARCHAR\tscore:DOUBLE\tgood:BOOLEAN\traw:BLOB\n"
             "1\tone\t2.5\ttrue\tx'01ff'\n"
             "2\tNULL\t-0.125\tfalse\tx''\n"
             "3\tdrei ☃\tNULL\tNULL\tNULL\n");
@@ -76,8 +76,8 @@ TEST_F(DuckDbCommandTest, EveryBasicTypeKeepsItsValue) {
                        "255::UTINYINT AS e, 65535::USMALLINT AS f, 4294967295::UINTEGER AS g, "
                        "18446744073709551615::UBIGINT AS h, 1.5::FLOAT AS i, "
                        "0.1::DOUBLE AS j"}),
-      "a:tinyint\tb:smallint\tc:integer\td:bigint\te:utinyint\tf:usmallint\tg:uinteger\t"
-      "h:ubigint\ti:float\tj:double\n"
+      "a:TINYINT\tb:SMALLINT\tc:INTEGER\td:BIGINT\te:UTINYINT\tf:USMALLINT\tg:UINTEGER\t"
+      "h:UBIGINT\ti:FLOAT\tj:DOUBLE\n"
       "-128\t-32768\t-2147483648\t-9223372036854775808\t255\t65535\t4294967295\t"
       "18446744073709551615\t1.5\t0.10000000000000001\n");
 }
@@ -92,7 +92,7 @@ TEST_F(DuckDbCommandTest, ResultsSpanningManyChunksArriveWhole) {
     lines.push_back(out.substr(start, end - start));
   }
   ASSERT_EQ(lines.size(), 5001u);
-  EXPECT_EQ(lines[0], "n:bigint\ts:varchar");
+  EXPECT_EQ(lines[0], "n:BIGINT\ts:VARCHAR");
   EXPECT_EQ(lines[1], "0\ta somewhat longer text 0");
   EXPECT_EQ(lines[2049], "2048\ta somewhat longer text 2048");
   EXPECT_EQ(lines[5000], "4999\ta somewhat longer text 4999");
@@ -102,13 +102,12 @@ TEST_F(DuckDbCommandTest, AFileDatabasePersistsAcrossRuns) {
   std::vector<std::string> providers = with_data_dir();
   EXPECT_EQ(ok(providers, {"--db", "shop.db", "CREATE TABLE items (name VARCHAR, price INTEGER)",
                            "INSERT INTO items VALUES ('pen', 2), ('book', 12)"}),
-            "Count:bigint\nCount:bigint\n2\n2 rows changed\n");
+            "Count:BIGINT\nCount:BIGINT\n2\n2 rows changed\n");
   EXPECT_TRUE(fs::exists(data() / "shop.db"));
   // The same file by its absolute path, in a later process.
-  EXPECT_EQ(
-      ok(providers, {"--db", (data() / "shop.db").string(),
-                     "SELECT CAST(sum(price) AS BIGINT) AS total, max(name) AS last FROM items"}),
-      "total:bigint\tlast:varchar\n14\tpen\n");
+  EXPECT_EQ(ok(providers, {"--db", (data() / "shop.db").string(),
+                           "SELECT sum(price) AS total, max(name) AS last FROM items"}),
+            "total:HUGEINT\tlast:VARCHAR\n14\tpen\n");
 }
 
 TEST_F(DuckDbCommandTest, ErrorsCarryDuckDbsKindAndMessage) {
@@ -124,18 +123,70 @@ TEST_F(DuckDbCommandTest, ErrorsCarryDuckDbsKindAndMessage) {
               StartsWith("sql: error: duckdb conversion: Conversion Error"));
 }
 
-TEST_F(DuckDbCommandTest, TypesNotSupportedYetAreRefusedByName) {
-  EXPECT_EQ(error(in_memory(), {"SELECT 1 AS n, DATE '2024-02-29' AS day"}),
-            "sql: error: unsupported: column 'day' has type DATE, which duckdb:database@0.1.0 "
-            "cannot return yet (CAST it to VARCHAR or a number)\n");
-  EXPECT_EQ(ok(in_memory(), {"SELECT CAST(DATE '2024-02-29' AS VARCHAR) AS day"}),
-            "day:varchar\n2024-02-29\n");
+TEST_F(DuckDbCommandTest, IntegersOf128BitsAndDecimalsAreExact) {
+  EXPECT_EQ(ok(in_memory(), {"SELECT 170141183460469231731687303715884105727::HUGEINT AS h, "
+                             "(-170141183460469231731687303715884105728)::HUGEINT AS l, "
+                             "340282366920938463463374607431768211455::UHUGEINT AS u, "
+                             "12.45::DECIMAL(4,2) AS d16, (-0.05)::DECIMAL(9,3) AS d32, "
+                             "0.001::DECIMAL(18,3) AS d64, "
+                             "12345678901234567890.123456789::DECIMAL(38,9) AS d128"}),
+            "h:HUGEINT\tl:HUGEINT\tu:UHUGEINT\td16:DECIMAL(4,2)\td32:DECIMAL(9,3)\t"
+            "d64:DECIMAL(18,3)\td128:DECIMAL(38,9)\n"
+            "170141183460469231731687303715884105727\t"
+            "-170141183460469231731687303715884105728\t"
+            "340282366920938463463374607431768211455\t12.45\t-0.050\t0.001\t"
+            "12345678901234567890.123456789\n");
+}
+
+TEST_F(DuckDbCommandTest, TimesIntervalsUuidsEnumsAndBitsKeepTheirValues) {
+  EXPECT_EQ(ok(in_memory(),
+               {"SELECT DATE '2024-02-29' AS d, DATE '1969-12-31' AS before, "
+                "TIME '12:34:56.789' AS t, TIMETZ '12:00:00+05' AS ttz, "
+                "TIMESTAMP '2024-02-29 12:00:00.5' AS ts, TIMESTAMP_S '2024-01-01 00:00:01' AS s, "
+                "TIMESTAMP_MS '2024-01-01 00:00:01.5' AS ms, "
+                "TIMESTAMP_NS '1960-01-01 00:00:00.000000001' AS ns, "
+                "TIMESTAMPTZ '2024-01-01 10:00:00+02' AS tz"}),
+            "d:DATE\tbefore:DATE\tt:TIME\tttz:TIME WITH TIME ZONE\tts:TIMESTAMP\ts:TIMESTAMP_S\t"
+            "ms:TIMESTAMP_MS\tns:TIMESTAMP_NS\ttz:TIMESTAMP WITH TIME ZONE\n"
+            "2024-02-29\t1969-12-31\t12:34:56.789000\t12:00:00+05\t2024-02-29 12:00:00.500000\t"
+            "2024-01-01 00:00:01\t2024-01-01 00:00:01.500\t1960-01-01 00:00:00.000000001\t"
+            "2024-01-01 08:00:00+00\n");
+  EXPECT_EQ(ok(in_memory(), {"CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+                             "SELECT INTERVAL '1 year 2 days 3 seconds' AS i, "
+                             "UUID 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' AS id, "
+                             "'happy'::mood AS m, '10110'::BIT AS b"}),
+            "Count:BIGINT\n"
+            "i:INTERVAL\tid:UUID\tm:ENUM('sad', 'ok', 'happy')\tb:BIT\n"
+            "12 months 2 days 3000000 us\ta0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\thappy\tb10110\n");
+}
+
+TEST_F(DuckDbCommandTest, NestedValuesArriveAsNodesNotText) {
+  EXPECT_EQ(ok(in_memory(), {"SELECT [1, 2, NULL] AS l, [[1], []] AS ll, "
+                             "{'a': 1, 'b': 'x'} AS st, MAP {'k': 1, 'j': 2} AS mp, "
+                             "[1, 2, 3]::INTEGER[3] AS arr, "
+                             "union_value(num := 2)::UNION(num INTEGER, str VARCHAR) AS un, "
+                             "NULL::INTEGER[] AS nl, [{'x': [1.5::DECIMAL(3,1)]}] AS deep, "
+                             "{'a': NULL} AS sn, MAP {} AS empty"}),
+            "l:INTEGER[]\tll:INTEGER[][]\tst:STRUCT(a INTEGER, b VARCHAR)\t"
+            "mp:MAP(VARCHAR, INTEGER)\tarr:INTEGER[3]\tun:UNION(num INTEGER, str VARCHAR)\t"
+            "nl:INTEGER[]\tdeep:STRUCT(x DECIMAL(3,1)[])[]\tsn:STRUCT(a INTEGER)\t"
+            "empty:MAP(INTEGER, INTEGER)\n"
+            "[1, 2, NULL]\t[[1], []]\t{'a': 1, 'b': 'x'}\t{'k'=1, 'j'=2}\t[1, 2, 3]\tnum: 2\tNULL\t"
+            "[{'x': [1.5]}]\t{'a': NULL}\t{}\n");
+}
+
+TEST_F(DuckDbCommandTest, ATypeWithoutAWitFormIsRefusedByName) {
+  EXPECT_EQ(error(in_memory(), {"SELECT 1 AS n, 12345678901234567890123456789::BIGNUM AS big"}),
+            "sql: error: unsupported: column 'big' has type BIGNUM, which duckdb:database@0.1.0 "
+            "cannot return (CAST it to VARCHAR)\n");
+  EXPECT_EQ(ok(in_memory(), {"SELECT CAST(12345678901234567890123456789::BIGNUM AS VARCHAR) AS b"}),
+            "b:VARCHAR\n12345678901234567890123456789\n");
 }
 
 TEST_F(DuckDbCommandTest, AClosedConnectionAnswersClosed) {
   Outcome o = sql(in_memory(), {"SELECT 42 AS answer", ".close", "SELECT 1"});
   EXPECT_EQ(o.exit_code, 1) << describe(o);
-  EXPECT_EQ(o.out, "answer:integer\n42\n");
+  EXPECT_EQ(o.out, "answer:INTEGER\n42\n");
   EXPECT_EQ(o.err, "sql: error: the connection is closed\n");
 }
 
@@ -161,7 +212,7 @@ TEST_F(DuckDbCommandTest, PathsOutsideTheAllowedDirectoriesAreRefused) {
   EXPECT_TRUE(fs::is_empty(dir_ / "outside"));
   // Inside, through a subdirectory, is fine.
   fs::create_directories(data() / "sub");
-  EXPECT_EQ(ok(providers, {"--db", "sub/../sub/y.db", "SELECT 7 AS n"}), "n:integer\n7\n");
+  EXPECT_EQ(ok(providers, {"--db", "sub/../sub/y.db", "SELECT 7 AS n"}), "n:INTEGER\n7\n");
   EXPECT_TRUE(fs::exists(data() / "sub" / "y.db"));
 }
 
@@ -214,7 +265,7 @@ TEST_F(DuckDbCommandTest, ASignedCopyLoadsItsOwnDuckDbFromWhatWasChecked) {
   ASSERT_EQ(berth({"bundle", "sign", copy.string(), "--key", key + ".key"}).exit_code, 0);
   EXPECT_EQ(ok({"--require-signed", "--trusted-key", key + ".pub", "--host-bundle", copy.string()},
                {"SELECT 6 * 7 AS answer"}),
-            "answer:integer\n42\n");
+            "answer:INTEGER\n42\n");
 }
 
 }  // namespace
