@@ -187,7 +187,7 @@ TEST_F(DuckDbCommandTest, AClosedConnectionAnswersClosed) {
   Outcome o = sql(in_memory(), {"SELECT 42 AS answer", ".close", "SELECT 1"});
   EXPECT_EQ(o.exit_code, 1) << describe(o);
   EXPECT_EQ(o.out, "answer:INTEGER\n42\n");
-  EXPECT_EQ(o.err, "sql: error: the connection is closed\n");
+  EXPECT_EQ(o.err, "sql: error: closed\n");
 }
 
 TEST_F(DuckDbCommandTest, WithoutAllowedDirectoriesOnlyMemoryOpens) {
@@ -266,6 +266,95 @@ TEST_F(DuckDbCommandTest, ASignedCopyLoadsItsOwnDuckDbFromWhatWasChecked) {
   EXPECT_EQ(ok({"--require-signed", "--trusted-key", key + ".pub", "--host-bundle", copy.string()},
                {"SELECT 6 * 7 AS answer"}),
             "answer:INTEGER\n42\n");
+}
+
+// ---- prepared statements ----
+
+TEST_F(DuckDbCommandTest, PreparedStatementsBindByPositionNameAndAllAtOnce) {
+  EXPECT_EQ(
+      ok(in_memory(),
+         {"CREATE TABLE t (id INTEGER, name VARCHAR, price DECIMAL(10,2), tags VARCHAR[], "
+          "meta STRUCT(a INTEGER, b VARCHAR))",
+          ".prepare", "INSERT INTO t VALUES ($1, $2, $3, $4, $5)", ".params", ".bind-all", "5",
+          "i32:1", "str:pen", "dec:10,2,250", "list:str:a;str:b", "struct:a=i32:7;b=str:x", ".exec",
+          // Re-bound: the others keep their values.
+          ".bind", "1", "i32:2", ".bind", "2", "null", ".exec", ".prepare",
+          "SELECT id, name, price, tags, meta FROM t WHERE id >= $min ORDER BY id", ".params",
+          ".bind-named", "min", "i64:1", ".exec",
+          // A double where an integer is compared: DuckDB casts.
+          ".bind-named", "min", "f64:1.5", ".exec"}),
+      "Count:BIGINT\n"
+      "5 parameters: 1 2 3 4 5 -\n"
+      "Count:BIGINT\n1\n1 rows changed\n"
+      "Count:BIGINT\n1\n1 rows changed\n"
+      "1 parameters: min -\n"
+      "id:INTEGER\tname:VARCHAR\tprice:DECIMAL(10,2)\ttags:VARCHAR[]\t"
+      "meta:STRUCT(a INTEGER, b VARCHAR)\n"
+      "1\tpen\t2.50\t['a', 'b']\t{'a': 7, 'b': 'x'}\n"
+      "2\tNULL\t2.50\t['a', 'b']\t{'a': 7, 'b': 'x'}\n"
+      "id:INTEGER\tname:VARCHAR\tprice:DECIMAL(10,2)\ttags:VARCHAR[]\t"
+      "meta:STRUCT(a INTEGER, b VARCHAR)\n"
+      "2\tNULL\t2.50\t['a', 'b']\t{'a': 7, 'b': 'x'}\n");
+}
+
+TEST_F(DuckDbCommandTest, EveryScalarKindBindsFlatAndInAList) {
+  // `bind` passes its value flat (joined core slots), `bind-all` through memory.
+  std::vector<std::string> kinds = {"bool:true",     "i8:-8",      "i16:-16",
+                                    "i32:-32",       "i64:-64",    "u8:8",
+                                    "u16:16",        "u32:32",     "u64:18446744073709551615",
+                                    "f32:1.5",       "f64:-2.25",  "str:héllo",
+                                    "dec:5,3,-1234", "date:19782", "ts:1709208000000000",
+                                    "null"};
+  std::string expected;
+  for (const std::string& kind : kinds) {
+    Outcome flat = sql(in_memory(), {".prepare", "SELECT $1 AS v", ".bind", "1", kind, ".exec"});
+    Outcome listed =
+        sql(in_memory(), {".prepare", "SELECT $1 AS v", ".bind-all", "1", kind, ".exec"});
+    EXPECT_EQ(flat.exit_code, 0) << kind << "\n" << describe(flat);
+    EXPECT_EQ(flat.out, listed.out) << kind;
+    expected += flat.out;
+  }
+  EXPECT_EQ(expected,
+            "v:BOOLEAN\ntrue\nv:TINYINT\n-8\nv:SMALLINT\n-16\nv:INTEGER\n-32\nv:BIGINT\n-64\n"
+            "v:UTINYINT\n8\nv:USMALLINT\n16\nv:UINTEGER\n32\nv:UBIGINT\n18446744073709551615\n"
+            "v:FLOAT\n1.5\nv:DOUBLE\n-2.25\nv:VARCHAR\nhéllo\nv:DECIMAL(5,3)\n-1.234\n"
+            "v:DATE\n2024-02-29\nv:TIMESTAMP\n2024-02-29 12:00:00\nv:INTEGER\nNULL\n");
+}
+
+TEST_F(DuckDbCommandTest, BadParametersAreErrorsWithDuckDbsMessage) {
+  EXPECT_THAT(error(in_memory(), {".prepare", "SELEC 1"}),
+              StartsWith("sql: error: duckdb parser: Parser Error: syntax error"));
+  EXPECT_THAT(error(in_memory(), {".prepare", "SELECT * FROM missing"}),
+              StartsWith("sql: error: duckdb catalog: Catalog Error: Table with name missing"));
+  EXPECT_EQ(error(in_memory(), {".prepare", "SELECT $1::INTEGER + 1 AS n", ".exec"}),
+            "sql: error: duckdb invalid-input: Invalid Input Error: Values were not provided for "
+            "the following prepared statement parameters: 1\n");
+  EXPECT_THAT(error(in_memory(),
+                    {".prepare", "SELECT $1::INTEGER + 1 AS n", ".bind", "1", "str:abc", ".exec"}),
+              StartsWith("sql: error: duckdb conversion: Conversion Error: Could not convert "
+                         "string 'abc' to INT32"));
+  EXPECT_EQ(error(in_memory(),
+                  {".prepare", "SELECT ?::INTEGER AS n", ".bind-all", "2", "i32:1", "i32:2"}),
+            "sql: error: duckdb invalid-input: the statement has 1 parameters; 2 values were "
+            "given\n");
+  EXPECT_EQ(error(in_memory(), {".prepare", "SELECT ?::INTEGER AS n", ".bind", "3", "i32:1"}),
+            "sql: error: duckdb invalid-input: parameter 3 does not exist: the statement has 1\n");
+  EXPECT_EQ(error(in_memory(), {".prepare", "SELECT $a AS n", ".bind-named", "b", "i32:1"}),
+            "sql: error: duckdb invalid-input: the statement has no parameter named 'b'\n");
+  EXPECT_EQ(error(in_memory(), {".prepare", "SELECT ? AS n", ".bind", "1", "dec:40,2,1"}),
+            "sql: error: duckdb invalid-input: a decimal needs a width from 1 to 38 and a scale "
+            "up to it, not DECIMAL(40,2)\n");
+}
+
+TEST_F(DuckDbCommandTest, AClosedStatementOrConnectionAnswersClosed) {
+  EXPECT_EQ(error(in_memory(), {".prepare", "SELECT 1 AS n", ".close-statement", ".exec"}),
+            "sql: error: closed\n");
+  // Closing the connection closes its statements.
+  Outcome o =
+      sql(in_memory(), {".prepare", "SELECT 1 AS n", ".exec", ".close", ".params", ".exec"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.out, "n:INTEGER\n1\n0 parameters: -\n");
+  EXPECT_EQ(o.err, "sql: error: closed\n");
 }
 
 }  // namespace

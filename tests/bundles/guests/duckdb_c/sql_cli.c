@@ -8,7 +8,11 @@
  * then one line per row (checking each value's case against its column's type-id), and "N rows
  * changed" when the statement changed any; one without columns prints "ok, N rows changed". The
  * argument ".close" closes the connection, so later statements show the `closed` error. An error
- * prints "sql: error: ..." and exits 1. */
+ * prints "sql: error: ..." and exits 1.
+ *
+ * Prepared statements: ".prepare SQL" (replacing the current one), ".params" (count and names),
+ * ".bind N VALUE", ".bind-named NAME VALUE", ".bind-all COUNT VALUE...", ".clear", ".exec" and
+ * ".close-statement"; VALUE forms are listed above parse_scalar. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +225,36 @@ void connection_execute(uint32_t self, const char* sql, size_t len, execute_ret*
 SQL_IMPORT("[method]connection.close") void connection_close(uint32_t self);
 SQL_IMPORT("[resource-drop]database") void database_drop(uint32_t handle);
 SQL_IMPORT("[resource-drop]connection") void connection_drop(uint32_t handle);
+SQL_IMPORT("[method]connection.prepare")
+void connection_prepare(uint32_t self, const char* sql, size_t len, handle_ret*);
+SQL_IMPORT("[method]statement.parameter-count") uint32_t statement_parameter_count(uint32_t self);
+/* option<string>: tag at 0, payload at 4 */
+typedef struct {
+  uint8_t is_some;
+  sql_string val;
+} option_string;
+SQL_IMPORT("[method]statement.parameter-name")
+void statement_parameter_name(uint32_t self, uint32_t index, option_string*);
+/* result<_, error>: tag at 0, payload at 4 */
+typedef struct {
+  uint8_t is_err;
+  sql_error err;
+} unit_ret;
+/* A `value` parameter is passed flat (7 core parameters in all fit the limit of 16): its case,
+ * then four slots joining every case's flat types, all i64 here (see flat_value). */
+SQL_IMPORT("[method]statement.bind")
+void statement_bind(uint32_t self, uint32_t index, uint32_t tag, int64_t, int64_t, int64_t, int64_t,
+                    unit_ret*);
+SQL_IMPORT("[method]statement.bind-named")
+void statement_bind_named(uint32_t self, const char* name, size_t len, uint32_t tag, int64_t,
+                          int64_t, int64_t, int64_t, unit_ret*);
+SQL_IMPORT("[method]statement.bind-all")
+void statement_bind_all(uint32_t self, const sql_value* values, size_t count, unit_ret*);
+SQL_IMPORT("[method]statement.clear-bindings")
+void statement_clear_bindings(uint32_t self, unit_ret*);
+SQL_IMPORT("[method]statement.execute") void statement_execute(uint32_t self, execute_ret*);
+SQL_IMPORT("[method]statement.close") void statement_close(uint32_t self);
+SQL_IMPORT("[resource-drop]statement") void statement_drop(uint32_t handle);
 
 /* berth allocates the strings and lists of results in our memory through this export. */
 __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old, size_t old_size,
@@ -294,7 +328,7 @@ static int failed(const sql_error* error) {
               error->val.text.ptr);
       break;
     case ERROR_CLOSED:
-      fprintf(stderr, "sql: error: the connection is closed\n");
+      fprintf(stderr, "sql: error: closed\n");
       break;
     default:
       fprintf(stderr, "sql: error: unknown error case %u\n", error->tag);
@@ -576,14 +610,8 @@ static int matches_kind(uint8_t kind, uint8_t tag) {
   return kind < sizeof tags && tags[kind] == tag;
 }
 
-static int run(uint32_t connection, const char* statement) {
-  /* wasm-ld wraps every export of a command, cabi_realloc too, in calls to the constructors and
-   * destructors, and the destructors flush stdout: a flush there would call fd_write while berth
-   * is lowering a result, which the Canonical ABI forbids (the guest traps). So nothing may sit
-   * in stdout's buffer when a call that returns lists or strings is made. */
-  fflush(stdout);
-  execute_ret ret;
-  connection_execute(connection, statement, strlen(statement), &ret);
+static int print_result(const execute_ret* result) {
+  const execute_ret ret = *result;
   if (ret.is_err) return failed(&ret.val.err);
   const sql_column* columns = ret.val.ok.columns.ptr;
   size_t column_count = ret.val.ok.columns.len;
@@ -621,6 +649,264 @@ static int run(uint32_t connection, const char* statement) {
   return 0;
 }
 
+/* wasm-ld wraps every export of a command, cabi_realloc too, in calls to the constructors and
+ * destructors, and the destructors flush stdout: a flush there would call fd_write while berth is
+ * lowering a result, which the Canonical ABI forbids (the guest traps). So nothing may sit in
+ * stdout's buffer when a call that returns lists or strings is made: each goes through here. */
+#define CALL(expression) (fflush(stdout), expression)
+
+static int run(uint32_t connection, const char* statement) {
+  execute_ret ret;
+  CALL(connection_execute(connection, statement, strlen(statement), &ret));
+  return print_result(&ret);
+}
+
+/* ---- parameter values from the command line ----
+ *   null | bool:true | i8:N i16:N i32:N i64:N | u8:N ... u64:N | f32:X f64:X | str:TEXT
+ *   | dec:WIDTH,SCALE,SCALED | date:DAYS | ts:MICROS | list:V;V;... | struct:NAME=V;...
+ * where each V of a list or struct is one of the scalar forms. */
+
+static int parse_scalar(const char* text, sql_value* out) {
+  memset(out, 0, sizeof *out);
+  const char* colon = strchr(text, ':');
+  const char* rest = colon ? colon + 1 : "";
+  size_t kind = colon ? (size_t)(colon - text) : strlen(text);
+  static const struct {
+    const char* name;
+    uint8_t tag;
+  } integers[] = {{"i8", VALUE_TINYINT},   {"i16", VALUE_SMALLINT}, {"i32", VALUE_INTEGER},
+                  {"i64", VALUE_BIGINT},   {"u8", VALUE_UTINYINT},  {"u16", VALUE_USMALLINT},
+                  {"u32", VALUE_UINTEGER}, {"u64", VALUE_UBIGINT},  {"date", VALUE_DATE},
+                  {"ts", VALUE_TIMESTAMP}};
+  if (strncmp(text, "null", kind) == 0 && kind == 4) {
+    out->tag = VALUE_NULL;
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof integers / sizeof integers[0]; ++i) {
+    if (strlen(integers[i].name) == kind && strncmp(text, integers[i].name, kind) == 0) {
+      long long n = strtoll(rest, NULL, 10);
+      out->tag = integers[i].tag;
+      switch (out->tag) {
+        case VALUE_TINYINT:
+          out->val.tinyint = (int8_t)n;
+          break;
+        case VALUE_SMALLINT:
+          out->val.smallint = (int16_t)n;
+          break;
+        case VALUE_INTEGER:
+        case VALUE_DATE:
+          out->val.integer = (int32_t)n;
+          break;
+        case VALUE_UTINYINT:
+          out->val.utinyint = (uint8_t)n;
+          break;
+        case VALUE_USMALLINT:
+          out->val.usmallint = (uint16_t)n;
+          break;
+        case VALUE_UINTEGER:
+          out->val.uinteger = (uint32_t)n;
+          break;
+        case VALUE_UBIGINT:
+          out->val.ubigint = strtoull(rest, NULL, 10);
+          break;
+        default:
+          out->val.bigint = n;
+          break; /* i64, ts */
+      }
+      return 1;
+    }
+  }
+  if (strncmp(text, "bool:", 5) == 0) {
+    out->tag = VALUE_BOOLEAN;
+    out->val.boolean = strcmp(rest, "true") == 0;
+  } else if (strncmp(text, "f32:", 4) == 0) {
+    out->tag = VALUE_FLOAT;
+    out->val.f32 = strtof(rest, NULL);
+  } else if (strncmp(text, "f64:", 4) == 0) {
+    out->tag = VALUE_DOUBLE;
+    out->val.f64 = strtod(rest, NULL);
+  } else if (strncmp(text, "str:", 4) == 0) {
+    out->tag = VALUE_VARCHAR;
+    out->val.varchar = (sql_string){rest, strlen(rest)};
+  } else if (strncmp(text, "dec:", 4) == 0) {
+    unsigned width = 0, scale = 0;
+    long long scaled = 0;
+    if (sscanf(rest, "%u,%u,%lld", &width, &scale, &scaled) != 3) return 0;
+    out->tag = VALUE_DECIMAL;
+    out->val.decimal.width = (uint8_t)width;
+    out->val.decimal.scale = (uint8_t)scale;
+    out->val.decimal.value = (sql_hugeint){(uint64_t)scaled, scaled < 0 ? -1 : 0};
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* A list or struct of scalars as nodes: node 0 the container, then one node per element. */
+static int parse_nested(const char* text, sql_value* out) {
+  int is_list = strncmp(text, "list:", 5) == 0;
+  const char* rest = text + (is_list ? 5 : 7);
+  size_t count = 0;
+  char* copy = strdup(rest);
+  for (char* c = copy; *c; ++c) count += *c == ';';
+  count += *copy != '\0';
+  sql_node* nodes = calloc(count + 1, sizeof *nodes);
+  uint32_t* items = calloc(count ? count : 1, sizeof *items);
+  sql_field* fields = calloc(count ? count : 1, sizeof *fields);
+  size_t n = 0;
+  for (char* part = count ? strtok(copy, ";") : NULL; part; part = strtok(NULL, ";"), ++n) {
+    char* scalar = part;
+    if (!is_list) {
+      char* equals = strchr(part, '=');
+      if (equals == NULL) return 0;
+      *equals = '\0';
+      fields[n] = (sql_field){{part, strlen(part)}, (uint32_t)n + 1};
+      scalar = equals + 1;
+    }
+    items[n] = (uint32_t)n + 1;
+    nodes[n + 1].tag = NODE_SCALAR;
+    if (!parse_scalar(scalar, &nodes[n + 1].val.scalar)) return 0;
+  }
+  nodes[0].tag = is_list ? NODE_LIST : NODE_STRUCT;
+  nodes[0].val.items = is_list ? (sql_list){items, n} : (sql_list){fields, n};
+  memset(out, 0, sizeof *out);
+  out->tag = VALUE_NESTED;
+  out->val.nested = (sql_list){nodes, n + 1};
+  return 1;
+}
+
+static int parse_value(const char* text, sql_value* out) {
+  if (strncmp(text, "list:", 5) == 0 || strncmp(text, "struct:", 7) == 0) {
+    return parse_nested(text, out);
+  }
+  return parse_scalar(text, out);
+}
+
+/* A value as the Canonical ABI flattens a `value` parameter: its case and four i64 slots, the
+ * join of every case's flat types (i32 and f32 values widened unsigned, f64 by its bits). */
+static void flat_value(const sql_value* v, int64_t slots[4]) {
+  memset(slots, 0, 4 * sizeof *slots);
+  switch (v->tag) {
+    case VALUE_BOOLEAN:
+    case VALUE_UTINYINT:
+      slots[0] = v->val.utinyint;
+      break;
+    case VALUE_TINYINT:
+      slots[0] = (uint32_t)(int32_t)v->val.tinyint;
+      break;
+    case VALUE_SMALLINT:
+      slots[0] = (uint32_t)(int32_t)v->val.smallint;
+      break;
+    case VALUE_USMALLINT:
+      slots[0] = v->val.usmallint;
+      break;
+    case VALUE_INTEGER:
+    case VALUE_DATE:
+    case VALUE_UINTEGER:
+      slots[0] = v->val.uinteger;
+      break;
+    case VALUE_FLOAT: {
+      uint32_t bits;
+      memcpy(&bits, &v->val.f32, sizeof bits);
+      slots[0] = bits;
+      break;
+    }
+    case VALUE_DOUBLE:
+      memcpy(&slots[0], &v->val.f64, sizeof slots[0]);
+      break;
+    case VALUE_DECIMAL:
+      slots[0] = v->val.decimal.width;
+      slots[1] = v->val.decimal.scale;
+      slots[2] = (int64_t)v->val.decimal.value.lower;
+      slots[3] = v->val.decimal.value.upper;
+      break;
+    case VALUE_VARCHAR:
+    case VALUE_NESTED:
+      slots[0] = (uint32_t)(uintptr_t)v->val.varchar.ptr;
+      slots[1] = (uint32_t)v->val.varchar.len;
+      break;
+    case VALUE_NULL:
+      break;
+    default:
+      slots[0] = v->val.bigint;
+      break; /* i64, u64, timestamps */
+  }
+}
+
+static int bad_value(const char* text) {
+  fprintf(stderr, "sql: cannot read the value '%s'\n", text);
+  return 2;
+}
+
+/* The commands about prepared statements; returns the exit status so far (0: go on). */
+static int statement_command(uint32_t connection, uint32_t* statement, int argc, char** argv,
+                             int* i) {
+  const char* command = argv[*i];
+  if (strcmp(command, ".prepare") == 0 && *i + 1 < argc) {
+    handle_ret made;
+    ++*i;
+    CALL(connection_prepare(connection, argv[*i], strlen(argv[*i]), &made));
+    if (made.is_err) return failed(&made.val.err);
+    if (*statement) statement_drop(*statement);
+    *statement = made.val.handle;
+    return 0;
+  }
+  if (strcmp(command, ".params") == 0) {
+    uint32_t count = statement_parameter_count(*statement);
+    printf("%u parameters:", count);
+    for (uint32_t p = 1; p <= count + 1; ++p) { /* one past the end answers none */
+      option_string name;
+      CALL(statement_parameter_name(*statement, p, &name));
+      if (name.is_some)
+        printf(" %.*s", (int)name.val.len, name.val.ptr);
+      else
+        printf(" -");
+    }
+    printf("\n");
+    return 0;
+  }
+  unit_ret ret = {0};
+  if (strcmp(command, ".bind") == 0 && *i + 2 < argc) {
+    sql_value value;
+    uint32_t index = (uint32_t)strtoul(argv[*i + 1], NULL, 10);
+    if (!parse_value(argv[*i + 2], &value)) return bad_value(argv[*i + 2]);
+    int64_t f[4];
+    flat_value(&value, f);
+    CALL(statement_bind(*statement, index, value.tag, f[0], f[1], f[2], f[3], &ret));
+    *i += 2;
+  } else if (strcmp(command, ".bind-named") == 0 && *i + 2 < argc) {
+    sql_value value;
+    const char* name = argv[*i + 1];
+    if (!parse_value(argv[*i + 2], &value)) return bad_value(argv[*i + 2]);
+    int64_t f[4];
+    flat_value(&value, f);
+    CALL(statement_bind_named(*statement, name, strlen(name), value.tag, f[0], f[1], f[2], f[3],
+                              &ret));
+    *i += 2;
+  } else if (strcmp(command, ".bind-all") == 0 && *i + 1 < argc) {
+    int count = atoi(argv[*i + 1]);
+    if (count < 0 || *i + 1 + count >= argc) return bad_value(argv[*i + 1]);
+    sql_value* values = calloc(count ? (size_t)count : 1, sizeof *values);
+    for (int v = 0; v < count; ++v) {
+      if (!parse_value(argv[*i + 2 + v], &values[v])) return bad_value(argv[*i + 2 + v]);
+    }
+    CALL(statement_bind_all(*statement, values, (size_t)count, &ret));
+    *i += 1 + count;
+  } else if (strcmp(command, ".clear") == 0) {
+    CALL(statement_clear_bindings(*statement, &ret));
+  } else if (strcmp(command, ".exec") == 0) {
+    execute_ret result;
+    CALL(statement_execute(*statement, &result));
+    return print_result(&result);
+  } else if (strcmp(command, ".close-statement") == 0) {
+    statement_close(*statement);
+  } else {
+    fprintf(stderr, "sql: unknown command or missing arguments: %s\n", command);
+    return 2;
+  }
+  return ret.is_err ? failed(&ret.err) : 0;
+}
+
 int main(int argc, char** argv) {
   int first = 1;
   const char* path = ":memory:";
@@ -642,14 +928,18 @@ int main(int argc, char** argv) {
   uint32_t connection = connected.val.handle;
   /* The connection keeps the database open: dropping our handle early must not close it. */
   database_drop(database);
+  uint32_t statement = 0;
   int status = 0;
   for (int i = first; i < argc && status == 0; ++i) {
     if (strcmp(argv[i], ".close") == 0) {
       connection_close(connection);
+    } else if (argv[i][0] == '.') {
+      status = statement_command(connection, &statement, argc, argv, &i);
     } else {
       status = run(connection, argv[i]);
     }
   }
+  if (statement) statement_drop(statement);
   connection_drop(connection);
   return status;
 }

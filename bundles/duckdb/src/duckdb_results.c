@@ -1,0 +1,196 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "duckdb_objects.h"
+#include "duckdb_values.h"
+
+/* ---- errors ---- */
+
+sql_error error_from_duckdb(berth_call* call, duckdb_error_type type, const char* message) {
+  sql_error error = {.tag = SQL_ERROR_DUCKDB};
+  error.val.duckdb.kind = (uint32_t)type <= SQL_ERROR_KIND_INVALID_CONFIGURATION
+                              ? (sql_error_kind)type
+                              : SQL_ERROR_KIND_INVALID;
+  error.val.duckdb.message = berth_str_from_cstr(call, message ? message : "unknown error");
+  return error;
+}
+
+sql_error error_not_allowed(berth_call* call, const char* message) {
+  sql_error error = {.tag = SQL_ERROR_NOT_ALLOWED};
+  error.val.not_allowed = berth_str_from_cstr(call, message);
+  return error;
+}
+
+sql_error error_unsupported(berth_call* call, const char* message) {
+  sql_error error = {.tag = SQL_ERROR_UNSUPPORTED};
+  error.val.unsupported = berth_str_from_cstr(call, message);
+  return error;
+}
+
+duckdb_error_type error_type_of_message(const char* message) {
+  /* DuckDB's names of its exception classes, in duckdb_error_type's order. */
+  static const char* const classes[] = {"Invalid",
+                                        "Out of Range",
+                                        "Conversion",
+                                        "Unknown Type",
+                                        "Decimal",
+                                        "Mismatch Type",
+                                        "Divide by Zero",
+                                        "Object Size",
+                                        "Invalid type",
+                                        "Serialization",
+                                        "TransactionContext",
+                                        "Not implemented",
+                                        "Expression",
+                                        "Catalog",
+                                        "Parser",
+                                        "Planner",
+                                        "Scheduler",
+                                        "Executor",
+                                        "Constraint",
+                                        "Index",
+                                        "Stat",
+                                        "Connection",
+                                        "Syntax",
+                                        "Settings",
+                                        "Binder",
+                                        "Network",
+                                        "Optimizer",
+                                        "NullPointer",
+                                        "IO",
+                                        "INTERRUPT",
+                                        "FATAL",
+                                        "INTERNAL",
+                                        "Invalid Input",
+                                        "Out of Memory",
+                                        "Permission",
+                                        "Parameter Not Resolved",
+                                        "Parameter Not Allowed",
+                                        "Dependency",
+                                        "HTTP",
+                                        "Missing Extension",
+                                        "Extension Autoloading",
+                                        "Sequence",
+                                        "Invalid Configuration"};
+  for (size_t i = 0; message && i < sizeof classes / sizeof classes[0]; ++i) {
+    size_t len = strlen(classes[i]);
+    if (strncmp(message, classes[i], len) == 0 && strncmp(message + len, " Error:", 7) == 0) {
+      return (duckdb_error_type)i;
+    }
+  }
+  return DUCKDB_ERROR_INVALID;
+}
+
+sql_error error_closed(void) {
+  sql_error error = {.tag = SQL_ERROR_CLOSED};
+  return error;
+}
+
+const char* sql_text(berth_call* call, berth_str sql, sql_error* error) {
+  if (memchr(sql.ptr, '\0', sql.len) != NULL) {
+    *error = error_from_duckdb(call, DUCKDB_ERROR_INVALID_INPUT,
+                               "the SQL text contains a NUL character");
+    return NULL;
+  }
+  char* text = call->host->alloc(call, sql.len + 1, 1);
+  if (text == NULL) {
+    *error = error_from_duckdb(call, DUCKDB_ERROR_OUT_OF_MEMORY, "out of memory");
+    return NULL;
+  }
+  if (sql.len) memcpy(text, sql.ptr, sql.len);
+  return text;
+}
+
+/* ---- results ---- */
+
+/* Appends the rows of one chunk to `rows`, growing its array in the arena. */
+static int read_chunk(berth_call* call, duckdb_data_chunk chunk, const column_reader* readers,
+                      size_t columns, berth_list* rows, size_t* capacity) {
+  idx_t size = duckdb_data_chunk_get_size(chunk);
+  if (size == 0) return 1;
+  if (rows->len + size > *capacity) {
+    size_t bigger = *capacity ? *capacity : 1024;
+    while (bigger < rows->len + size) bigger *= 2;
+    berth_list* grown = call->host->alloc(call, bigger * sizeof(berth_list), _Alignof(berth_list));
+    if (grown == NULL) return 0;
+    if (rows->len) memcpy(grown, rows->ptr, rows->len * sizeof(berth_list));
+    rows->ptr = grown; /* the old array is freed with the arena */
+    *capacity = bigger;
+  }
+  sql_value* cells = NULL;
+  if (columns > 0) {
+    cells = call->host->alloc(call, size * columns * sizeof(sql_value), _Alignof(sql_value));
+    if (cells == NULL) return 0;
+  }
+  berth_list* row_lists = (berth_list*)rows->ptr + rows->len;
+  for (idx_t row = 0; row < size; ++row) {
+    row_lists[row] = (berth_list){cells + row * columns, columns};
+  }
+  for (size_t column = 0; column < columns; ++column) {
+    duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, column);
+    for (idx_t row = 0; row < size; ++row) {
+      if (!column_reader_read(call, &readers[column], vector, row,
+                              &cells[row * columns + column])) {
+        return 0;
+      }
+    }
+  }
+  rows->len += size;
+  return 1;
+}
+
+berth_status read_result(berth_call* call, duckdb_result* source,
+                         duckdb_result_query_result_error* result) {
+  size_t columns = duckdb_column_count(source);
+  column_reader* readers = calloc(columns ? columns : 1, sizeof *readers);
+  sql_column* schema =
+      call->host->alloc(call, (columns ? columns : 1) * sizeof(sql_column), _Alignof(sql_column));
+  if (readers == NULL || schema == NULL) {
+    free(readers);
+    return call->host->trap(call, "out of memory");
+  }
+  size_t made = 0;
+  berth_status status = BERTH_OK;
+  for (; made < columns; ++made) {
+    const char* name = duckdb_column_name(source, made);
+    duckdb_logical_type type = duckdb_column_logical_type(source, made);
+    char what[256];
+    int known = column_reader_init(&readers[made], type, what, sizeof what);
+    duckdb_destroy_logical_type(&type);
+    if (!known) {
+      char message[512];
+      snprintf(message, sizeof message,
+               "column '%s' has type %s, which duckdb:database@0.1.0 cannot return (CAST it to "
+               "VARCHAR)",
+               name ? name : "", what);
+      result->is_err = 1;
+      result->val.err = error_unsupported(call, message);
+      break;
+    }
+    schema[made].name = berth_str_from_cstr(call, name ? name : "");
+    schema[made].kind = readers[made].kind;
+    schema[made].type_name = berth_str_from_cstr(call, readers[made].type_name);
+  }
+  if (!result->is_err) {
+    sql_query_result* out = &result->val.ok;
+    out->columns = (berth_list){schema, columns};
+    size_t capacity = 0;
+    for (;;) {
+      duckdb_data_chunk chunk = duckdb_fetch_chunk(*source);
+      if (chunk == NULL) break;
+      int read = read_chunk(call, chunk, readers, columns, &out->rows, &capacity);
+      duckdb_destroy_data_chunk(&chunk);
+      if (!read) {
+        status = call->host->trap(call,
+                                  "cannot read the result: out of memory, or a value "
+                                  "DuckDB stored out of its type's range");
+        break;
+      }
+    }
+    out->rows_changed = duckdb_rows_changed(source);
+  }
+  for (size_t i = 0; i < made; ++i) column_reader_free(&readers[i]);
+  free(readers);
+  return status;
+}
