@@ -357,5 +357,56 @@ TEST_F(DuckDbCommandTest, AClosedStatementOrConnectionAnswersClosed) {
   EXPECT_EQ(o.err, "sql: error: closed\n");
 }
 
+// ---- cursors ----
+
+TEST_F(DuckDbCommandTest, ACursorReadsTheResultInBatches) {
+  EXPECT_EQ(
+      ok(in_memory(), {".query", "SELECT range AS n, 'x' || range AS s FROM range(5)", ".columns",
+                       ".next", "2", ".next", "2", ".next", "2", ".next", "2", ".next", "0"}),
+      "n:BIGINT\ts:VARCHAR\n0\tx0\n1\tx1\n2\tx2\n3\tx3\n4\tx4\nend\nend\n");
+}
+
+TEST_F(DuckDbCommandTest, AMillionRowsStreamThroughACursorInBoundedBatches) {
+  // The guest frees each batch: its memory holds 10 000 rows at a time, never the result.
+  EXPECT_EQ(ok(in_memory(), {".query", "SELECT range AS n, range::VARCHAR AS s FROM range(1000000)",
+                             ".count", "10000"}),
+            "1000000 rows in 100 batches\n");
+}
+
+TEST_F(DuckDbCommandTest, ACursorFromAStatementUsesItsBindingsAndOutlivesIt) {
+  EXPECT_EQ(ok(in_memory(), {".prepare", "SELECT range AS n FROM range($1::INTEGER)", ".bind", "1",
+                             "i32:3", ".query-statement", ".close-statement", ".next", "5"}),
+            "0\n1\n2\n");
+}
+
+TEST_F(DuckDbCommandTest, ACursorEndedByAnotherStatementSaysSoInsteadOfEndingEarly) {
+  Outcome o = sql(in_memory(), {".query", "SELECT range AS n FROM range(100000)", ".next", "1",
+                                "SELECT 1 AS x", ".count", "1000"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.out, "0\nx:INTEGER\n1\n");
+  EXPECT_EQ(o.err,
+            "sql: error: duckdb invalid-input: the cursor's result was ended by another statement "
+            "run on its connection (read a cursor to its end, or use another connection)\n");
+  // A cursor read to its end is not disturbed.
+  EXPECT_EQ(ok(in_memory(), {".query", "SELECT range AS n FROM range(3)", ".count", "1000",
+                             "SELECT 1 AS x", ".next", "5"}),
+            "3 rows in 1 batches\nx:INTEGER\n1\nend\n");
+}
+
+TEST_F(DuckDbCommandTest, ACursorOfAClosedConnectionIsClosed) {
+  EXPECT_EQ(error(in_memory(), {".query", "SELECT 1 AS n", ".close", ".next", "1"}),
+            "sql: error: closed\n");
+  EXPECT_EQ(error(in_memory(), {".query", "SELECT 1 AS n", ".close-cursor", ".next", "1"}),
+            "sql: error: closed\n");
+}
+
+TEST_F(DuckDbCommandTest, ACursorQueryFailsLikeExecute) {
+  EXPECT_EQ(error(in_memory(), {".query", "SELECT 1; SELECT 2"}),
+            "sql: error: duckdb invalid-input: Invalid Input Error: Cannot prepare multiple "
+            "statements at once!\n");
+  EXPECT_THAT(error(in_memory(), {".query", "SELECT 'x'::INTEGER AS n"}),
+              StartsWith("sql: error: duckdb conversion: Conversion Error"));
+}
+
 }  // namespace
 }  // namespace berth::bundles

@@ -206,6 +206,7 @@ berth_status sql_connection_execute(berth_call* call, const sql_connection_execu
     return BERTH_OK;
   }
   duckdb_result source;
+  connection->statements_run++;
   if (duckdb_query(connection->con, sql, &source) == DuckDBError) {
     result->is_err = 1;
     result->val.err =

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "duckdb_objects.h"
-#include "duckdb_values.h"
 
 /* ---- errors ---- */
 
@@ -104,14 +103,65 @@ const char* sql_text(berth_call* call, berth_str sql, sql_error* error) {
 
 /* ---- results ---- */
 
-/* Appends the rows of one chunk to `rows`, growing its array in the arena. */
-static int read_chunk(berth_call* call, duckdb_data_chunk chunk, const column_reader* readers,
-                      size_t columns, berth_list* rows, size_t* capacity) {
-  idx_t size = duckdb_data_chunk_get_size(chunk);
-  if (size == 0) return 1;
-  if (rows->len + size > *capacity) {
+int result_shape_init(berth_call* call, duckdb_result* source, result_shape* shape,
+                      sql_error* error) {
+  shape->columns = duckdb_column_count(source);
+  shape->readers = calloc(shape->columns ? shape->columns : 1, sizeof *shape->readers);
+  if (shape->readers == NULL) {
+    *error = error_from_duckdb(call, DUCKDB_ERROR_OUT_OF_MEMORY, "out of memory");
+    return 0;
+  }
+  for (size_t i = 0; i < shape->columns; ++i) {
+    duckdb_logical_type type = duckdb_column_logical_type(source, i);
+    char what[256];
+    int known = column_reader_init(&shape->readers[i], type, what, sizeof what);
+    duckdb_destroy_logical_type(&type);
+    if (!known) {
+      const char* name = duckdb_column_name(source, i);
+      char message[512];
+      snprintf(message, sizeof message,
+               "column '%s' has type %s, which duckdb:database@0.1.0 cannot return (CAST it to "
+               "VARCHAR)",
+               name ? name : "", what);
+      *error = error_unsupported(call, message);
+      shape->columns = i; /* the readers made so far */
+      result_shape_free(shape);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+void result_shape_free(result_shape* shape) {
+  for (size_t i = 0; shape->readers && i < shape->columns; ++i) {
+    column_reader_free(&shape->readers[i]);
+  }
+  free(shape->readers);
+  shape->readers = NULL;
+  shape->columns = 0;
+}
+
+berth_list result_shape_columns(berth_call* call, duckdb_result* source,
+                                const result_shape* shape) {
+  sql_column* schema = call->host->alloc(
+      call, (shape->columns ? shape->columns : 1) * sizeof(sql_column), _Alignof(sql_column));
+  if (schema == NULL) return (berth_list){NULL, 0};
+  for (size_t i = 0; i < shape->columns; ++i) {
+    const char* name = duckdb_column_name(source, i);
+    schema[i].name = berth_str_from_cstr(call, name ? name : "");
+    schema[i].kind = shape->readers[i].kind;
+    schema[i].type_name = berth_str_from_cstr(call, shape->readers[i].type_name);
+  }
+  return (berth_list){schema, shape->columns};
+}
+
+int read_rows(berth_call* call, const result_shape* shape, duckdb_data_chunk chunk, idx_t first,
+              idx_t count, berth_list* rows, size_t* capacity) {
+  if (count == 0) return 1;
+  size_t columns = shape->columns;
+  if (rows->len + count > *capacity) {
     size_t bigger = *capacity ? *capacity : 1024;
-    while (bigger < rows->len + size) bigger *= 2;
+    while (bigger < rows->len + count) bigger *= 2;
     berth_list* grown = call->host->alloc(call, bigger * sizeof(berth_list), _Alignof(berth_list));
     if (grown == NULL) return 0;
     if (rows->len) memcpy(grown, rows->ptr, rows->len * sizeof(berth_list));
@@ -120,77 +170,49 @@ static int read_chunk(berth_call* call, duckdb_data_chunk chunk, const column_re
   }
   sql_value* cells = NULL;
   if (columns > 0) {
-    cells = call->host->alloc(call, size * columns * sizeof(sql_value), _Alignof(sql_value));
+    cells = call->host->alloc(call, count * columns * sizeof(sql_value), _Alignof(sql_value));
     if (cells == NULL) return 0;
   }
   berth_list* row_lists = (berth_list*)rows->ptr + rows->len;
-  for (idx_t row = 0; row < size; ++row) {
+  for (idx_t row = 0; row < count; ++row) {
     row_lists[row] = (berth_list){cells + row * columns, columns};
   }
   for (size_t column = 0; column < columns; ++column) {
     duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, column);
-    for (idx_t row = 0; row < size; ++row) {
-      if (!column_reader_read(call, &readers[column], vector, row,
+    for (idx_t row = 0; row < count; ++row) {
+      if (!column_reader_read(call, &shape->readers[column], vector, first + row,
                               &cells[row * columns + column])) {
         return 0;
       }
     }
   }
-  rows->len += size;
+  rows->len += count;
   return 1;
 }
 
 berth_status read_result(berth_call* call, duckdb_result* source,
                          duckdb_result_query_result_error* result) {
-  size_t columns = duckdb_column_count(source);
-  column_reader* readers = calloc(columns ? columns : 1, sizeof *readers);
-  sql_column* schema =
-      call->host->alloc(call, (columns ? columns : 1) * sizeof(sql_column), _Alignof(sql_column));
-  if (readers == NULL || schema == NULL) {
-    free(readers);
-    return call->host->trap(call, "out of memory");
+  result_shape shape;
+  if (!result_shape_init(call, source, &shape, &result->val.err)) {
+    result->is_err = 1;
+    return BERTH_OK;
   }
-  size_t made = 0;
   berth_status status = BERTH_OK;
-  for (; made < columns; ++made) {
-    const char* name = duckdb_column_name(source, made);
-    duckdb_logical_type type = duckdb_column_logical_type(source, made);
-    char what[256];
-    int known = column_reader_init(&readers[made], type, what, sizeof what);
-    duckdb_destroy_logical_type(&type);
-    if (!known) {
-      char message[512];
-      snprintf(message, sizeof message,
-               "column '%s' has type %s, which duckdb:database@0.1.0 cannot return (CAST it to "
-               "VARCHAR)",
-               name ? name : "", what);
-      result->is_err = 1;
-      result->val.err = error_unsupported(call, message);
+  sql_query_result* out = &result->val.ok;
+  out->columns = result_shape_columns(call, source, &shape);
+  size_t capacity = 0;
+  for (;;) {
+    duckdb_data_chunk chunk = duckdb_fetch_chunk(*source);
+    if (chunk == NULL) break;
+    int read =
+        read_rows(call, &shape, chunk, 0, duckdb_data_chunk_get_size(chunk), &out->rows, &capacity);
+    duckdb_destroy_data_chunk(&chunk);
+    if (!read) {
+      status = call->host->trap(call, UNREADABLE_RESULT);
       break;
     }
-    schema[made].name = berth_str_from_cstr(call, name ? name : "");
-    schema[made].kind = readers[made].kind;
-    schema[made].type_name = berth_str_from_cstr(call, readers[made].type_name);
   }
-  if (!result->is_err) {
-    sql_query_result* out = &result->val.ok;
-    out->columns = (berth_list){schema, columns};
-    size_t capacity = 0;
-    for (;;) {
-      duckdb_data_chunk chunk = duckdb_fetch_chunk(*source);
-      if (chunk == NULL) break;
-      int read = read_chunk(call, chunk, readers, columns, &out->rows, &capacity);
-      duckdb_destroy_data_chunk(&chunk);
-      if (!read) {
-        status = call->host->trap(call,
-                                  "cannot read the result: out of memory, or a value "
-                                  "DuckDB stored out of its type's range");
-        break;
-      }
-    }
-    out->rows_changed = duckdb_rows_changed(source);
-  }
-  for (size_t i = 0; i < made; ++i) column_reader_free(&readers[i]);
-  free(readers);
+  out->rows_changed = duckdb_rows_changed(source);
+  result_shape_free(&shape);
   return status;
 }

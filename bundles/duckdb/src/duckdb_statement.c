@@ -9,6 +9,7 @@
 typedef struct statement_object {
   connection_child link;              /* first: the connection's list holds this */
   duckdb_prepared_statement prepared; /* NULL once closed */
+  connection_object* connection;
 } statement_object;
 
 static void statement_close(connection_child* link) {
@@ -33,6 +34,7 @@ berth_status sql_connection_prepare(berth_call* call, const sql_connection_prepa
   }
   statement_object* statement = calloc(1, sizeof *statement);
   if (statement == NULL) return call->host->trap(call, "out of memory");
+  connection->statements_run++;
   if (duckdb_prepare(connection->con, sql, &statement->prepared) == DuckDBError) {
     /* A failed prepare keeps DuckDB's message until destroyed; its class is not kept. */
     const char* message = duckdb_prepare_error(statement->prepared);
@@ -43,6 +45,7 @@ berth_status sql_connection_prepare(berth_call* call, const sql_connection_prepa
     return BERTH_OK;
   }
   statement->link.close = statement_close;
+  statement->connection = connection;
   connection_adopt(connection, &statement->link);
   result->val.ok = (berth_rep)statement;
   return BERTH_OK;
@@ -194,6 +197,7 @@ berth_status sql_statement_execute(berth_call* call, const sql_statement_execute
   statement_object* statement = open_statement(params->self, &result->is_err, &result->val.err);
   if (statement == NULL) return BERTH_OK;
   duckdb_result source;
+  statement->connection->statements_run++;
   if (duckdb_execute_prepared(statement->prepared, &source) == DuckDBError) {
     result->is_err = 1;
     result->val.err =
@@ -204,4 +208,11 @@ berth_status sql_statement_execute(berth_call* call, const sql_statement_execute
   berth_status status = read_result(call, &source, result);
   duckdb_destroy_result(&source);
   return status;
+}
+
+berth_status sql_statement_query(berth_call* call, const sql_statement_query_params* params,
+                                 duckdb_result_own_cursor_error* result) {
+  statement_object* statement = open_statement(params->self, &result->is_err, &result->val.err);
+  if (statement == NULL) return BERTH_OK;
+  return cursor_start(call, statement->connection, statement->prepared, 0, result);
 }

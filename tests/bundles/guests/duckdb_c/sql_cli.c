@@ -12,7 +12,9 @@
  *
  * Prepared statements: ".prepare SQL" (replacing the current one), ".params" (count and names),
  * ".bind N VALUE", ".bind-named NAME VALUE", ".bind-all COUNT VALUE...", ".clear", ".exec" and
- * ".close-statement"; VALUE forms are listed above parse_scalar. */
+ * ".close-statement"; VALUE forms are listed above parse_scalar. Cursors: ".query SQL" or
+ * ".query-statement" (replacing the current cursor), ".columns", ".next N" (prints up to N rows, or
+ * "end"), ".count N" (reads the rest N rows at a time) and ".close-cursor". */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +257,21 @@ void statement_clear_bindings(uint32_t self, unit_ret*);
 SQL_IMPORT("[method]statement.execute") void statement_execute(uint32_t self, execute_ret*);
 SQL_IMPORT("[method]statement.close") void statement_close(uint32_t self);
 SQL_IMPORT("[resource-drop]statement") void statement_drop(uint32_t handle);
+SQL_IMPORT("[method]connection.query")
+void connection_query(uint32_t self, const char* sql, size_t len, handle_ret*);
+SQL_IMPORT("[method]statement.query") void statement_query(uint32_t self, handle_ret*);
+SQL_IMPORT("[method]cursor.columns") void cursor_columns(uint32_t self, sql_list*);
+/* result<list<list<value>>, error>: tag at 0, payload at 4 */
+typedef struct {
+  uint8_t is_err;
+  union {
+    sql_list ok;
+    sql_error err;
+  } val;
+} next_ret;
+SQL_IMPORT("[method]cursor.next") void cursor_next(uint32_t self, uint32_t max_rows, next_ret*);
+SQL_IMPORT("[method]cursor.close") void cursor_close(uint32_t self);
+SQL_IMPORT("[resource-drop]cursor") void cursor_drop(uint32_t handle);
 
 /* berth allocates the strings and lists of results in our memory through this export. */
 __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old, size_t old_size,
@@ -610,43 +627,74 @@ static int matches_kind(uint8_t kind, uint8_t tag) {
   return kind < sizeof tags && tags[kind] == tag;
 }
 
-static int print_result(const execute_ret* result) {
-  const execute_ret ret = *result;
-  if (ret.is_err) return failed(&ret.val.err);
-  const sql_column* columns = ret.val.ok.columns.ptr;
-  size_t column_count = ret.val.ok.columns.len;
-  if (column_count == 0) {
-    printf("ok, %llu rows changed\n", (unsigned long long)ret.val.ok.rows_changed);
-    return 0;
-  }
-  for (size_t c = 0; c < column_count; ++c) {
-    printf("%s%.*s:%.*s", c ? "\t" : "", (int)columns[c].name.len, columns[c].name.ptr,
-           (int)columns[c].type_name.len, columns[c].type_name.ptr);
+static void print_header(sql_list columns) {
+  const sql_column* column = columns.ptr;
+  for (size_t c = 0; c < columns.len; ++c) {
+    printf("%s%.*s:%.*s", c ? "\t" : "", (int)column[c].name.len, column[c].name.ptr,
+           (int)column[c].type_name.len, column[c].type_name.ptr);
   }
   printf("\n");
-  const sql_list* rows = ret.val.ok.rows.ptr;
-  for (size_t r = 0; r < ret.val.ok.rows.len; ++r) {
-    if (rows[r].len != column_count) {
-      fprintf(stderr, "sql: row %zu has %zu values for %zu columns\n", r, rows[r].len,
-              column_count);
+}
+
+/* Prints `rows` (or, with `quiet`, only checks them), each value checked against its column. */
+static int print_rows(sql_list columns, sql_list rows, int quiet) {
+  const sql_column* column = columns.ptr;
+  const sql_list* row = rows.ptr;
+  for (size_t r = 0; r < rows.len; ++r) {
+    if (row[r].len != columns.len) {
+      fprintf(stderr, "sql: row %zu has %zu values for %zu columns\n", r, row[r].len, columns.len);
       return 1;
     }
-    const sql_value* values = rows[r].ptr;
-    for (size_t c = 0; c < column_count; ++c) {
-      if (!matches_kind(columns[c].kind, values[c].tag)) {
+    const sql_value* values = row[r].ptr;
+    for (size_t c = 0; c < columns.len; ++c) {
+      if (!matches_kind(column[c].kind, values[c].tag)) {
         fprintf(stderr, "sql: row %zu: column %zu of type-id %u holds value case %u\n", r, c,
-                columns[c].kind, values[c].tag);
+                column[c].kind, values[c].tag);
         return 1;
       }
+      if (quiet) continue;
       if (c) printf("\t");
       print_value(&values[c], 0);
     }
-    printf("\n");
-  }
-  if (ret.val.ok.rows_changed) {
-    printf("%llu rows changed\n", (unsigned long long)ret.val.ok.rows_changed);
+    if (!quiet) printf("\n");
   }
   return 0;
+}
+
+static int print_result(const execute_ret* ret) {
+  if (ret->is_err) return failed(&ret->val.err);
+  if (ret->val.ok.columns.len == 0) {
+    printf("ok, %llu rows changed\n", (unsigned long long)ret->val.ok.rows_changed);
+    return 0;
+  }
+  print_header(ret->val.ok.columns);
+  if (print_rows(ret->val.ok.columns, ret->val.ok.rows, 0)) return 1;
+  if (ret->val.ok.rows_changed) {
+    printf("%llu rows changed\n", (unsigned long long)ret->val.ok.rows_changed);
+  }
+  return 0;
+}
+
+/* Frees what berth allocated for a batch of rows (through cabi_realloc). */
+static void free_rows(sql_list rows) {
+  sql_list* row = (sql_list*)rows.ptr;
+  for (size_t r = 0; r < rows.len; ++r) {
+    sql_value* values = (sql_value*)row[r].ptr;
+    for (size_t c = 0; c < row[r].len; ++c) {
+      switch (values[c].tag) {
+        case VALUE_VARCHAR:
+        case VALUE_BLOB:
+        case VALUE_BIT:
+        case VALUE_ENUM:
+          if (values[c].val.varchar.len) free((void*)values[c].val.varchar.ptr);
+          break;
+        case VALUE_NESTED: /* the test's nested values in cursors are not freed part by part */
+          break;
+      }
+    }
+    if (row[r].len) free(values);
+  }
+  if (rows.len) free((void*)rows.ptr);
 }
 
 /* wasm-ld wraps every export of a command, cabi_realloc too, in calls to the constructors and
@@ -838,6 +886,63 @@ static int bad_value(const char* text) {
   return 2;
 }
 
+/* The commands about cursors; returns the exit status so far (0: go on), or -1 when `command`
+ * is not one of them. */
+static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cursor, int argc,
+                          char** argv, int* i) {
+  const char* command = argv[*i];
+  if ((strcmp(command, ".query") == 0 && *i + 1 < argc) ||
+      strcmp(command, ".query-statement") == 0) {
+    handle_ret made;
+    if (command[6] == '\0') {
+      ++*i;
+      CALL(connection_query(connection, argv[*i], strlen(argv[*i]), &made));
+    } else {
+      CALL(statement_query(statement, &made));
+    }
+    if (made.is_err) return failed(&made.val.err);
+    if (*cursor) cursor_drop(*cursor);
+    *cursor = made.val.handle;
+    return 0;
+  }
+  if (strcmp(command, ".columns") == 0) {
+    sql_list columns;
+    CALL(cursor_columns(*cursor, &columns));
+    print_header(columns);
+    return 0;
+  }
+  if ((strcmp(command, ".next") == 0 || strcmp(command, ".count") == 0) && *i + 1 < argc) {
+    /* .next N prints the next N rows (or "end"); .count N reads the rest N at a time, freeing
+     * each batch, and prints how many rows and batches it took. */
+    int count_only = command[1] == 'c';
+    uint32_t max_rows = (uint32_t)strtoul(argv[++*i], NULL, 10);
+    sql_list columns;
+    CALL(cursor_columns(*cursor, &columns));
+    unsigned long long total = 0, batches = 0;
+    for (;;) {
+      next_ret batch;
+      CALL(cursor_next(*cursor, max_rows, &batch));
+      if (batch.is_err) return failed(&batch.val.err);
+      if (batch.val.ok.len == 0) {
+        if (!count_only) printf("end\n");
+        break;
+      }
+      if (print_rows(columns, batch.val.ok, count_only)) return 1;
+      total += batch.val.ok.len;
+      batches++;
+      free_rows(batch.val.ok);
+      if (!count_only) break;
+    }
+    if (count_only) printf("%llu rows in %llu batches\n", total, batches);
+    return 0;
+  }
+  if (strcmp(command, ".close-cursor") == 0) {
+    cursor_close(*cursor);
+    return 0;
+  }
+  return -1;
+}
+
 /* The commands about prepared statements; returns the exit status so far (0: go on). */
 static int statement_command(uint32_t connection, uint32_t* statement, int argc, char** argv,
                              int* i) {
@@ -928,17 +1033,19 @@ int main(int argc, char** argv) {
   uint32_t connection = connected.val.handle;
   /* The connection keeps the database open: dropping our handle early must not close it. */
   database_drop(database);
-  uint32_t statement = 0;
+  uint32_t statement = 0, cursor = 0;
   int status = 0;
   for (int i = first; i < argc && status == 0; ++i) {
     if (strcmp(argv[i], ".close") == 0) {
       connection_close(connection);
     } else if (argv[i][0] == '.') {
-      status = statement_command(connection, &statement, argc, argv, &i);
+      status = cursor_command(connection, statement, &cursor, argc, argv, &i);
+      if (status < 0) status = statement_command(connection, &statement, argc, argv, &i);
     } else {
       status = run(connection, argv[i]);
     }
   }
+  if (cursor) cursor_drop(cursor);
   if (statement) statement_drop(statement);
   connection_drop(connection);
   return status;
