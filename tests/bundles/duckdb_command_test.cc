@@ -408,5 +408,74 @@ TEST_F(DuckDbCommandTest, ACursorQueryFailsLikeExecute) {
               StartsWith("sql: error: duckdb conversion: Conversion Error"));
 }
 
+// ---- appenders ----
+
+TEST_F(DuckDbCommandTest, TheAppenderBulkLoadsAMillionRows) {
+  EXPECT_EQ(ok(in_memory(), {"CREATE TABLE t (id BIGINT, name VARCHAR, score DOUBLE)", ".appender",
+                             "t", ".appender-columns", ".append", "3", "i64:-1", "str:first",
+                             "f64:0.25", ".load", "1000000", "10000", ".close-appender",
+                             "SELECT count(*) AS n, sum(id) AS ids, max(name) AS last, "
+                             "sum(score) AS scores FROM t"}),
+            "Count:BIGINT\n"
+            "id:BIGINT\tname:VARCHAR\tscore:DOUBLE\n"
+            "n:BIGINT\tids:HUGEINT\tlast:VARCHAR\tscores:DOUBLE\n"
+            "1000001\t499999499999\trow 999999\t249999750000.25\n");
+}
+
+TEST_F(DuckDbCommandTest, AppendedValuesMustHaveTheirColumnsTypeAndNothingIsHalfAppended) {
+  const std::string table =
+      "CREATE TABLE t (id INTEGER, price DECIMAL(6,2), tags VARCHAR[], m mood)";
+  const std::string type = "CREATE TYPE mood AS ENUM ('sad', 'ok')";
+  auto refused = [&](std::vector<std::string> row) {
+    std::vector<std::string> args = {
+        "--keep-going", type, table, ".appender", "t", ".append", std::to_string(row.size())};
+    args.insert(args.end(), row.begin(), row.end());
+    // A good row after the refused one, then what the table holds: only the good row.
+    for (const char* more : {".append", "4", "i32:7", "null", "null", "null", ".close-appender",
+                             "SELECT count(*) AS n FROM t"}) {
+      args.push_back(more);
+    }
+    return sql(in_memory(), args);
+  };
+  struct Case {
+    std::vector<std::string> row;
+    std::string message;
+  } cases[] = {
+      {{"i32:1", "null", "null"}, "row 1 has 3 values; the table has 4 columns"},
+      {{"i64:1", "null", "null", "null"},
+       "row 1: column 1 (id INTEGER) takes integer values, not bigint"},
+      {{"i32:1", "dec:5,2,100", "null", "null"},
+       "row 1: column 2 (price DECIMAL(6,2)) cannot take a DECIMAL(5,2)"},
+      {{"i32:1", "null", "list:i32:1", "null"},
+       "row 1: column 3 (tags VARCHAR[]) cannot take a value of type INTEGER[]"},
+      {{"i32:1", "null", "null", "str:happy"},
+       "row 1: column 4 (m ENUM('sad', 'ok')) takes enum values, not varchar"},
+  };
+  for (const Case& c : cases) {
+    Outcome o = refused(c.row);
+    EXPECT_EQ(o.exit_code, 1) << describe(o);
+    EXPECT_EQ(o.err, "sql: error: duckdb mismatch-type: " + c.message + "\n") << describe(o);
+    EXPECT_EQ(o.out, "Count:BIGINT\nCount:BIGINT\nn:BIGINT\n1\n") << describe(o);
+  }
+  // The same rows, typed right, go in.
+  EXPECT_EQ(ok(in_memory(), {type, table, ".appender", "t", ".append", "4", "i32:1", "dec:6,2,199",
+                             "list:str:a;str:b", "null", ".close-appender", "SELECT * FROM t"}),
+            "Count:BIGINT\nCount:BIGINT\n"
+            "id:INTEGER\tprice:DECIMAL(6,2)\ttags:VARCHAR[]\tm:ENUM('sad', 'ok')\n"
+            "1\t1.99\t['a', 'b']\tNULL\n");
+}
+
+TEST_F(DuckDbCommandTest, AppenderErrorsCarryDuckDbsClass) {
+  EXPECT_EQ(error(in_memory(), {".appender", "missing"}),
+            "sql: error: duckdb catalog: Table \".main.missing\" could not be found\n");
+  EXPECT_THAT(
+      error(in_memory(), {"CREATE TABLE t (id INTEGER PRIMARY KEY)", ".appender", "t", ".append",
+                          "1", "i32:1", ".flush", ".append", "1", "i32:1", ".flush"}),
+      StartsWith("sql: error: duckdb constraint: "));
+  EXPECT_EQ(error(in_memory(), {"CREATE TABLE t (id INTEGER)", ".appender", "t", ".close",
+                                ".append", "1", "i32:1"}),
+            "sql: error: closed\n");
+}
+
 }  // namespace
 }  // namespace berth::bundles

@@ -1,20 +1,22 @@
 /* A WASI command using duckdb:database@0.1.0, with the imports declared by hand following the
  * Canonical ABI (there is no wit-bindgen for C here):
  *
- *   sql [--db PATH] STATEMENT...
+ *   sql [--keep-going] [--db PATH] STATEMENT...
  *
  * Opens the database PATH (default ":memory:"), connects, and runs each STATEMENT in order. A
  * result with columns prints a header line "name:TYPE<TAB>..." (DuckDB's spelling of the type)
  * then one line per row (checking each value's case against its column's type-id), and "N rows
  * changed" when the statement changed any; one without columns prints "ok, N rows changed". The
  * argument ".close" closes the connection, so later statements show the `closed` error. An error
- * prints "sql: error: ..." and exits 1.
+ * prints "sql: error: ..." and exits 1, at once or, with --keep-going, after the rest.
  *
  * Prepared statements: ".prepare SQL" (replacing the current one), ".params" (count and names),
  * ".bind N VALUE", ".bind-named NAME VALUE", ".bind-all COUNT VALUE...", ".clear", ".exec" and
  * ".close-statement"; VALUE forms are listed above parse_scalar. Cursors: ".query SQL" or
  * ".query-statement" (replacing the current cursor), ".columns", ".next N" (prints up to N rows, or
- * "end"), ".count N" (reads the rest N rows at a time) and ".close-cursor". */
+ * "end"), ".count N" (reads the rest N rows at a time) and ".close-cursor". Appenders:
+ * ".appender TABLE", ".appender-columns", ".append COUNT VALUE...", ".load ROWS BATCH" (generated
+ * rows, see appender_command), ".flush" and ".close-appender". */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +274,17 @@ typedef struct {
 SQL_IMPORT("[method]cursor.next") void cursor_next(uint32_t self, uint32_t max_rows, next_ret*);
 SQL_IMPORT("[method]cursor.close") void cursor_close(uint32_t self);
 SQL_IMPORT("[resource-drop]cursor") void cursor_drop(uint32_t handle);
+SQL_IMPORT("[method]connection.appender")
+void connection_appender(uint32_t self, const char* table, size_t len, uint32_t schema_is_some,
+                         const char* schema, size_t schema_len, handle_ret*);
+SQL_IMPORT("[method]appender.columns") void appender_columns(uint32_t self, sql_list*);
+SQL_IMPORT("[method]appender.append-row")
+void appender_append_row(uint32_t self, const sql_value* values, size_t count, unit_ret*);
+SQL_IMPORT("[method]appender.append-rows")
+void appender_append_rows(uint32_t self, const sql_list* rows, size_t count, unit_ret*);
+SQL_IMPORT("[method]appender.flush") void appender_flush(uint32_t self, unit_ret*);
+SQL_IMPORT("[method]appender.close") void appender_close(uint32_t self, unit_ret*);
+SQL_IMPORT("[resource-drop]appender") void appender_drop(uint32_t handle);
 
 /* berth allocates the strings and lists of results in our memory through this export. */
 __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old, size_t old_size,
@@ -943,6 +956,73 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
   return -1;
 }
 
+/* The commands about appenders; returns the exit status so far (0: go on), or -1 when `command`
+ * is not one of them. */
+static int appender_command(uint32_t connection, uint32_t* appender, int argc, char** argv,
+                            int* i) {
+  const char* command = argv[*i];
+  unit_ret ret = {0};
+  if (strcmp(command, ".appender") == 0 && *i + 1 < argc) {
+    const char* table = argv[++*i];
+    handle_ret made;
+    CALL(connection_appender(connection, table, strlen(table), 0, NULL, 0, &made));
+    if (made.is_err) return failed(&made.val.err);
+    if (*appender) appender_drop(*appender);
+    *appender = made.val.handle;
+    return 0;
+  }
+  if (strcmp(command, ".appender-columns") == 0) {
+    sql_list columns;
+    CALL(appender_columns(*appender, &columns));
+    print_header(columns);
+    return 0;
+  }
+  if (strcmp(command, ".append") == 0 && *i + 1 < argc) {
+    int count = atoi(argv[*i + 1]);
+    if (count < 0 || *i + 1 + count >= argc) return bad_value(argv[*i + 1]);
+    sql_value* values = calloc(count ? (size_t)count : 1, sizeof *values);
+    for (int v = 0; v < count; ++v) {
+      if (!parse_value(argv[*i + 2 + v], &values[v])) return bad_value(argv[*i + 2 + v]);
+    }
+    CALL(appender_append_row(*appender, values, (size_t)count, &ret));
+    *i += 1 + count;
+  } else if (strcmp(command, ".load") == 0 && *i + 2 < argc) {
+    /* .load ROWS BATCH: rows (id BIGINT, name VARCHAR, score DOUBLE) = (n, 'row n', n / 2),
+     * BATCH rows per append-rows call. */
+    unsigned long total = strtoul(argv[*i + 1], NULL, 10);
+    unsigned long batch = strtoul(argv[*i + 2], NULL, 10);
+    *i += 2;
+    if (batch == 0) return bad_value("0");
+    sql_value* cells = calloc(batch * 3, sizeof *cells);
+    sql_list* rows = calloc(batch, sizeof *rows);
+    char* names = calloc(batch, 24);
+    for (unsigned long done = 0; done < total && !ret.is_err;) {
+      unsigned long n = total - done < batch ? total - done : batch;
+      for (unsigned long r = 0; r < n; ++r) {
+        unsigned long id = done + r;
+        sql_value* row = &cells[r * 3];
+        char* name = &names[r * 24];
+        row[0].tag = VALUE_BIGINT;
+        row[0].val.bigint = (int64_t)id;
+        row[1].tag = VALUE_VARCHAR;
+        row[1].val.varchar = (sql_string){name, (size_t)snprintf(name, 24, "row %lu", id)};
+        row[2].tag = VALUE_DOUBLE;
+        row[2].val.f64 = id / 2.0;
+        rows[r] = (sql_list){row, 3};
+      }
+      CALL(appender_append_rows(*appender, rows, n, &ret));
+      done += n;
+    }
+  } else if (strcmp(command, ".flush") == 0) {
+    CALL(appender_flush(*appender, &ret));
+  } else if (strcmp(command, ".close-appender") == 0) {
+    CALL(appender_close(*appender, &ret));
+  } else {
+    return -1;
+  }
+  return ret.is_err ? failed(&ret.err) : 0;
+}
+
 /* The commands about prepared statements; returns the exit status so far (0: go on). */
 static int statement_command(uint32_t connection, uint32_t* statement, int argc, char** argv,
                              int* i) {
@@ -1013,14 +1093,18 @@ static int statement_command(uint32_t connection, uint32_t* statement, int argc,
 }
 
 int main(int argc, char** argv) {
-  int first = 1;
+  int first = 1, keep_going = 0, any_failed = 0;
   const char* path = ":memory:";
-  if (argc > 2 && strcmp(argv[1], "--db") == 0) {
-    path = argv[2];
-    first = 3;
+  if (argc > first && strcmp(argv[first], "--keep-going") == 0) {
+    keep_going = 1;
+    first++;
+  }
+  if (argc > first + 1 && strcmp(argv[first], "--db") == 0) {
+    path = argv[first + 1];
+    first += 2;
   }
   if (first >= argc) {
-    fprintf(stderr, "usage: sql [--db PATH] STATEMENT...\n");
+    fprintf(stderr, "usage: sql [--keep-going] [--db PATH] STATEMENT...\n");
     return 2;
   }
   handle_ret opened;
@@ -1033,20 +1117,26 @@ int main(int argc, char** argv) {
   uint32_t connection = connected.val.handle;
   /* The connection keeps the database open: dropping our handle early must not close it. */
   database_drop(database);
-  uint32_t statement = 0, cursor = 0;
+  uint32_t statement = 0, cursor = 0, appender = 0;
   int status = 0;
   for (int i = first; i < argc && status == 0; ++i) {
     if (strcmp(argv[i], ".close") == 0) {
       connection_close(connection);
     } else if (argv[i][0] == '.') {
       status = cursor_command(connection, statement, &cursor, argc, argv, &i);
+      if (status < 0) status = appender_command(connection, &appender, argc, argv, &i);
       if (status < 0) status = statement_command(connection, &statement, argc, argv, &i);
     } else {
       status = run(connection, argv[i]);
     }
+    if (status == 1 && keep_going) {
+      any_failed = 1;
+      status = 0;
+    }
   }
+  if (appender) appender_drop(appender); /* flushes what close did not */
   if (cursor) cursor_drop(cursor);
   if (statement) statement_drop(statement);
   connection_drop(connection);
-  return status;
+  return status ? status : any_failed;
 }
