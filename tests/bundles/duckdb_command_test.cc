@@ -477,5 +477,90 @@ TEST_F(DuckDbCommandTest, AppenderErrorsCarryDuckDbsClass) {
             "sql: error: closed\n");
 }
 
+// ---- transactions, interrupts, configuration ----
+
+TEST_F(DuckDbCommandTest, TransactionsCommitOrRollBack) {
+  Outcome o = sql(in_memory(),
+                  {"CREATE TABLE t (n INTEGER)", ".begin", "INSERT INTO t VALUES (1)", ".rollback",
+                   ".begin", "INSERT INTO t VALUES (2)", ".commit", "SELECT * FROM t", ".commit"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.out,
+            "Count:BIGINT\nCount:BIGINT\n1\n1 rows changed\nCount:BIGINT\n1\n1 rows changed\n"
+            "n:INTEGER\n2\n");
+  EXPECT_EQ(o.err,
+            "sql: error: duckdb transaction: TransactionContext Error: cannot commit - no "
+            "transaction is active\n");
+}
+
+TEST_F(DuckDbCommandTest, InterruptEndsTheStatementACursorIsReading) {
+  Outcome o = sql(in_memory(), {"--keep-going", ".query", "SELECT range AS n FROM range(100000)",
+                                ".next", "1", ".interrupt", ".next", "1", "SELECT 2 AS n"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.out, "0\nn:INTEGER\n2\n");
+  EXPECT_EQ(o.err,
+            "sql: error: duckdb interrupt: INTERRUPT Error: interrupted by connection.interrupt\n");
+}
+
+TEST_F(DuckDbCommandTest, AStatementPastTheTimeoutIsInterruptedAndTheConnectionGoesOn) {
+  // Three billion rows take DuckDB seconds on any machine; the timeout is 100 ms.
+  std::vector<std::string> providers = {"--host-config",
+                                        hosts_toml("duckdb", "query-timeout-ms = 100\n").string()};
+  const std::string slow = "SELECT sum(range) AS n FROM range(3000000000)";
+  Outcome o = sql(providers, {"--keep-going", slow, ".query", slow, ".next", "1", ".prepare", slow,
+                              ".exec", "SELECT 42 AS n"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.out, "n:INTEGER\n42\n");
+  // The cursor's query is interrupted where DuckDB computes it: when it starts (then there is
+  // no cursor to read), or at its first read.
+  const std::string interrupted = "sql: error: duckdb interrupt: INTERRUPT Error: Interrupted!\n";
+  EXPECT_TRUE(o.err ==
+                  interrupted + interrupted + "sql: .next: there is no cursor\n" + interrupted ||
+              o.err == interrupted + interrupted + interrupted)
+      << o.err;
+}
+
+TEST_F(DuckDbCommandTest, ReadOnlyAccessKeepsFilesAsTheyAre) {
+  fs::create_directories(data());
+  std::string dirs = "allowed-directories = " + toml_string(data().string()) + "\n";
+  std::vector<std::string> writer = {"--host-config", hosts_toml("duckdb", dirs).string()};
+  EXPECT_EQ(ok(writer, {"--db", "x.db", "CREATE TABLE t AS SELECT 1 AS n"}), "Count:BIGINT\n1\n");
+  std::vector<std::string> reader = {
+      "--host-config", hosts_toml("duckdb", dirs + "access-mode = \"read-only\"\n").string()};
+  Outcome o = sql(reader, {"--db", "x.db", "SELECT * FROM t", "INSERT INTO t VALUES (2)"});
+  EXPECT_EQ(o.exit_code, 1) << describe(o);
+  EXPECT_EQ(o.out, "n:INTEGER\n1\n");
+  EXPECT_THAT(o.err, StartsWith("sql: error: duckdb invalid-input: Invalid Input Error: Cannot "
+                                "execute statement of type \"INSERT\""));
+  EXPECT_THAT(error(reader, {"--db", "new.db", "SELECT 1"}),
+              StartsWith("sql: error: duckdb io: IO Error: Cannot open database"));
+  EXPECT_FALSE(fs::exists(data() / "new.db"));
+  // In-memory databases stay writable: there is nothing to protect.
+  EXPECT_EQ(ok(reader, {"CREATE TABLE m AS SELECT 1 AS n", "SELECT * FROM m"}),
+            "Count:BIGINT\n1\nn:INTEGER\n1\n");
+}
+
+TEST_F(DuckDbCommandTest, EveryConfigurationValueIsChecked) {
+  struct Case {
+    std::string line, message;
+  } cases[] = {
+      {"threads = -1\n", "configuration 'threads': expected a number of threads"},
+      {"max-memory = \"lots\"\n",
+       "configuration 'max-memory': expected an amount of memory such as \"1GB\""},
+      {"access-mode = \"sometimes\"\n",
+       "configuration 'access-mode': expected \"read-write\" or \"read-only\", found "
+       "\"sometimes\""},
+      {"query-timeout-ms = \"soon\"\n", "configuration 'query-timeout-ms': expected milliseconds"},
+  };
+  for (const Case& c : cases) {
+    Outcome o = sql({"--host-config", hosts_toml("duckdb", c.line).string()}, {"SELECT 1"});
+    EXPECT_EQ(o.exit_code, 125) << describe(o);
+    EXPECT_THAT(o.err, HasSubstr(c.message)) << describe(o);
+  }
+  EXPECT_EQ(
+      ok({"--host-config", hosts_toml("duckdb", "threads = 2\nmax-memory = \"256MiB\"\n").string()},
+         {"SELECT current_setting('threads') AS t, current_setting('max_memory') AS m"}),
+      "t:BIGINT\tm:VARCHAR\n2\t256.0 MiB\n");
+}
+
 }  // namespace
 }  // namespace berth::bundles

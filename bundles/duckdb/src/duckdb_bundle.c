@@ -44,33 +44,91 @@ static void connection_close(connection_object* connection) {
   connection->database = NULL;
 }
 
+/* Whether DuckDB takes `value` for its setting `name`, tried on a configuration of its own. */
+static int duckdb_accepts(const char* name, const char* value) {
+  duckdb_config config = NULL;
+  int accepted = duckdb_create_config(&config) == DuckDBSuccess &&
+                 duckdb_set_config(config, name, value) == DuckDBSuccess;
+  duckdb_destroy_config(&config);
+  return accepted;
+}
+
+/* Reads one configuration entry into `instance`; 0 with a message when the value is wrong. */
+static int configure_entry(bundle_instance* instance, const berth_config_entry* entry,
+                           char* message, size_t size) {
+  const char* value = entry->value;
+  if (strcmp(entry->key, "allowed-directories") == 0) {
+    return allowed_directories_parse(&instance->allowed, value, message, size);
+  }
+  if (strcmp(entry->key, "threads") == 0) {
+    char* end = NULL;
+    errno = 0;
+    long threads = strtol(value, &end, 10);
+    if (value[0] == '\0' || *end != '\0' || errno != 0 || threads < 0 || threads > 4096) {
+      snprintf(message, size,
+               "configuration 'threads': expected a number of threads from 0 (DuckDB's default) "
+               "to 4096, found \"%s\"",
+               value);
+      return 0;
+    }
+    if (threads > 0) snprintf(instance->threads, sizeof instance->threads, "%ld", threads);
+    return 1;
+  }
+  if (strcmp(entry->key, "max-memory") == 0) {
+    if (value[0] != '\0' &&
+        (strlen(value) >= sizeof instance->max_memory || !duckdb_accepts("max_memory", value))) {
+      snprintf(message, size,
+               "configuration 'max-memory': expected an amount of memory such as \"1GB\" or "
+               "\"512MiB\", found \"%s\"",
+               value);
+      return 0;
+    }
+    snprintf(instance->max_memory, sizeof instance->max_memory, "%s", value);
+    return 1;
+  }
+  if (strcmp(entry->key, "query-timeout-ms") == 0) {
+    char* end = NULL;
+    errno = 0;
+    long timeout = strtol(value, &end, 10);
+    if (value[0] == '\0' || *end != '\0' || errno != 0 || timeout < 0 || timeout > 86400000) {
+      snprintf(message, size,
+               "configuration 'query-timeout-ms': expected milliseconds from 0 (no timeout) to "
+               "86400000, found \"%s\"",
+               value);
+      return 0;
+    }
+    instance->timeout.timeout_ms = timeout;
+    return 1;
+  }
+  if (strcmp(entry->key, "access-mode") == 0) {
+    instance->read_only = strcmp(value, "read-only") == 0;
+    if (!instance->read_only && strcmp(value, "read-write") != 0) {
+      snprintf(message, size,
+               "configuration 'access-mode': expected \"read-write\" or \"read-only\", found "
+               "\"%s\"",
+               value);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 berth_status duckdb_create(berth_call* call, const berth_config_entry* config, size_t count,
                            void** self) {
   bundle_instance* instance = calloc(1, sizeof *instance);
   if (instance == NULL) return call->host->trap(call, "out of memory");
   char message[1024];
   for (size_t i = 0; i < count; ++i) {
-    if (strcmp(config[i].key, "allowed-directories") == 0) {
-      if (!allowed_directories_parse(&instance->allowed, config[i].value, message,
-                                     sizeof message)) {
-        free(instance);
-        return call->host->trap(call, message);
-      }
-    } else if (strcmp(config[i].key, "threads") == 0) {
-      char* end = NULL;
-      errno = 0;
-      instance->threads = strtol(config[i].value, &end, 10);
-      if (config[i].value[0] == '\0' || *end != '\0' || errno != 0 || instance->threads < 0 ||
-          instance->threads > 4096) {
-        snprintf(message, sizeof message,
-                 "configuration 'threads': expected a number of threads from 0 (DuckDB's "
-                 "default) to 4096, found \"%s\"",
-                 config[i].value);
-        allowed_directories_free(&instance->allowed);
-        free(instance);
-        return call->host->trap(call, message);
-      }
+    if (!configure_entry(instance, &config[i], message, sizeof message)) {
+      allowed_directories_free(&instance->allowed);
+      free(instance);
+      return call->host->trap(call, message);
     }
+  }
+  if (!watchdog_start(&instance->timeout, instance->timeout.timeout_ms)) {
+    allowed_directories_free(&instance->allowed);
+    free(instance);
+    return call->host->trap(call, "cannot start the thread of query-timeout-ms");
   }
   *self = instance;
   return BERTH_OK;
@@ -79,6 +137,7 @@ berth_status duckdb_create(berth_call* call, const berth_config_entry* config, s
 void duckdb_destroy(void* self) {
   bundle_instance* instance = self;
   if (instance == NULL) return;
+  watchdog_stop(&instance->timeout);
   allowed_directories_free(&instance->allowed);
   free(instance);
 }
@@ -94,24 +153,29 @@ static const char* const locked_settings[][2] = {
     {"lock_configuration", "true"},
 };
 
-static int configure(const bundle_instance* instance, duckdb_config* config, char* message,
-                     size_t size) {
+static int set(duckdb_config config, const char* name, const char* value, char* message,
+               size_t size) {
+  if (duckdb_set_config(config, name, value) == DuckDBSuccess) return 1;
+  snprintf(message, size, "DuckDB refused the setting %s = %s", name, value);
+  return 0;
+}
+
+static int configure(const bundle_instance* instance, int in_memory, duckdb_config* config,
+                     char* message, size_t size) {
   if (duckdb_create_config(config) == DuckDBError) {
     snprintf(message, size, "DuckDB could not create a configuration");
     return 0;
   }
-  char threads[32];
-  snprintf(threads, sizeof threads, "%ld", instance->threads);
-  if (instance->threads > 0 && duckdb_set_config(*config, "threads", threads) == DuckDBError) {
-    snprintf(message, size, "DuckDB refused the setting threads = %s", threads);
+  if ((instance->threads[0] && !set(*config, "threads", instance->threads, message, size)) ||
+      (instance->max_memory[0] &&
+       !set(*config, "max_memory", instance->max_memory, message, size)) ||
+      /* DuckDB refuses a read-only in-memory database: it could hold nothing. */
+      (instance->read_only && !in_memory &&
+       !set(*config, "access_mode", "READ_ONLY", message, size))) {
     return 0;
   }
   for (size_t i = 0; i < sizeof locked_settings / sizeof locked_settings[0]; ++i) {
-    if (duckdb_set_config(*config, locked_settings[i][0], locked_settings[i][1]) == DuckDBError) {
-      snprintf(message, size, "DuckDB refused the setting %s = %s", locked_settings[i][0],
-               locked_settings[i][1]);
-      return 0;
-    }
+    if (!set(*config, locked_settings[i][0], locked_settings[i][1], message, size)) return 0;
   }
   return 1;
 }
@@ -129,7 +193,7 @@ berth_status sql_database_open(berth_call* call, const sql_database_open_params*
     return BERTH_OK;
   }
   duckdb_config config = NULL;
-  if (!configure(instance, &config, message, sizeof message)) {
+  if (!configure(instance, in_memory, &config, message, sizeof message)) {
     duckdb_destroy_config(&config);
     return call->host->trap(call, message);
   }
@@ -207,7 +271,10 @@ berth_status sql_connection_execute(berth_call* call, const sql_connection_execu
   }
   duckdb_result source;
   connection->statements_run++;
-  if (duckdb_query(connection->con, sql, &source) == DuckDBError) {
+  watchdog_arm(timeout_of(call), connection->con);
+  duckdb_state state = duckdb_query(connection->con, sql, &source);
+  watchdog_disarm(timeout_of(call));
+  if (state == DuckDBError) {
     result->is_err = 1;
     result->val.err =
         error_from_duckdb(call, duckdb_result_error_type(&source), duckdb_result_error(&source));
@@ -217,4 +284,55 @@ berth_status sql_connection_execute(berth_call* call, const sql_connection_execu
   berth_status status = read_result(call, &source, result);
   duckdb_destroy_result(&source);
   return status;
+}
+
+/* Runs a statement that returns nothing the guest needs (BEGIN, COMMIT, ROLLBACK). */
+static void run_plain(berth_call* call, connection_object* connection, const char* sql,
+                      duckdb_result_void_error* result) {
+  if (connection->con == NULL) {
+    result->is_err = 1;
+    result->val.err = error_closed();
+    return;
+  }
+  duckdb_result source;
+  connection->statements_run++;
+  watchdog_arm(timeout_of(call), connection->con);
+  duckdb_state state = duckdb_query(connection->con, sql, &source);
+  watchdog_disarm(timeout_of(call));
+  if (state == DuckDBError) {
+    result->is_err = 1;
+    result->val.err =
+        error_from_duckdb(call, duckdb_result_error_type(&source), duckdb_result_error(&source));
+  }
+  duckdb_destroy_result(&source);
+}
+
+berth_status sql_connection_begin_transaction(berth_call* call,
+                                              const sql_connection_begin_transaction_params* params,
+                                              duckdb_result_void_error* result) {
+  run_plain(call, (connection_object*)params->self, "BEGIN TRANSACTION", result);
+  return BERTH_OK;
+}
+
+berth_status sql_connection_commit(berth_call* call, const sql_connection_commit_params* params,
+                                   duckdb_result_void_error* result) {
+  run_plain(call, (connection_object*)params->self, "COMMIT", result);
+  return BERTH_OK;
+}
+
+berth_status sql_connection_rollback(berth_call* call, const sql_connection_rollback_params* params,
+                                     duckdb_result_void_error* result) {
+  run_plain(call, (connection_object*)params->self, "ROLLBACK", result);
+  return BERTH_OK;
+}
+
+berth_status sql_connection_interrupt(berth_call* call,
+                                      const sql_connection_interrupt_params* params) {
+  (void)call;
+  connection_object* connection = (connection_object*)params->self;
+  if (connection->con == NULL) return BERTH_OK;
+  /* Between calls nothing runs, so DuckDB's own interrupt would be lost: the statement whose
+   * result a cursor may still be reading is marked instead. */
+  connection->interrupted = connection->statements_run;
+  return BERTH_OK;
 }

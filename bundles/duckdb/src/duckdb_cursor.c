@@ -38,7 +38,10 @@ berth_status cursor_start(berth_call* call, connection_object* connection,
   cursor->owned = owned ? prepared : NULL;
   cursor->connection = connection;
   cursor->started = ++connection->statements_run;
-  if (duckdb_execute_prepared_streaming(prepared, &cursor->result) == DuckDBError) {
+  watchdog_arm(timeout_of(call), connection->con);
+  duckdb_state state = duckdb_execute_prepared_streaming(prepared, &cursor->result);
+  watchdog_disarm(timeout_of(call));
+  if (state == DuckDBError) {
     result->is_err = 1;
     result->val.err = error_from_duckdb(call, duckdb_result_error_type(&cursor->result),
                                         duckdb_result_error(&cursor->result));
@@ -114,6 +117,13 @@ berth_status sql_cursor_next(berth_call* call, const sql_cursor_next_params* par
     result->val.err = error_closed();
     return BERTH_OK;
   }
+  if (!cursor->exhausted && cursor->connection->interrupted == cursor->started) {
+    cursor->exhausted = 1;
+    result->is_err = 1;
+    result->val.err = error_from_duckdb(call, DUCKDB_ERROR_INTERRUPT,
+                                        "INTERRUPT Error: interrupted by connection.interrupt");
+    return BERTH_OK;
+  }
   if (!cursor->exhausted && cursor->connection->statements_run != cursor->started) {
     cursor->exhausted = 1;
     result->is_err = 1;
@@ -129,7 +139,9 @@ berth_status sql_cursor_next(berth_call* call, const sql_cursor_next_params* par
     idx_t size = cursor->chunk ? duckdb_data_chunk_get_size(cursor->chunk) : 0;
     if (cursor->offset == size) {
       if (cursor->chunk) duckdb_destroy_data_chunk(&cursor->chunk);
+      watchdog_arm(timeout_of(call), cursor->connection->con);
       cursor->chunk = duckdb_fetch_chunk(cursor->result);
+      watchdog_disarm(timeout_of(call));
       cursor->offset = 0;
       if (cursor->chunk == NULL) {
         cursor->exhausted = 1;

@@ -198,7 +198,10 @@ berth_status sql_statement_execute(berth_call* call, const sql_statement_execute
   if (statement == NULL) return BERTH_OK;
   duckdb_result source;
   statement->connection->statements_run++;
-  if (duckdb_execute_prepared(statement->prepared, &source) == DuckDBError) {
+  watchdog_arm(timeout_of(call), statement->connection->con);
+  duckdb_state state = duckdb_execute_prepared(statement->prepared, &source);
+  watchdog_disarm(timeout_of(call));
+  if (state == DuckDBError) {
     result->is_err = 1;
     result->val.err =
         error_from_duckdb(call, duckdb_result_error_type(&source), duckdb_result_error(&source));

@@ -16,7 +16,8 @@
  * ".query-statement" (replacing the current cursor), ".columns", ".next N" (prints up to N rows, or
  * "end"), ".count N" (reads the rest N rows at a time) and ".close-cursor". Appenders:
  * ".appender TABLE", ".appender-columns", ".append COUNT VALUE...", ".load ROWS BATCH" (generated
- * rows, see appender_command), ".flush" and ".close-appender". */
+ * rows, see appender_command), ".flush" and ".close-appender". The connection: ".begin",
+ * ".commit", ".rollback", ".interrupt", ".close"; ".trap" makes the guest trap. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +286,11 @@ void appender_append_rows(uint32_t self, const sql_list* rows, size_t count, uni
 SQL_IMPORT("[method]appender.flush") void appender_flush(uint32_t self, unit_ret*);
 SQL_IMPORT("[method]appender.close") void appender_close(uint32_t self, unit_ret*);
 SQL_IMPORT("[resource-drop]appender") void appender_drop(uint32_t handle);
+SQL_IMPORT("[method]connection.begin-transaction")
+void connection_begin_transaction(uint32_t self, unit_ret*);
+SQL_IMPORT("[method]connection.commit") void connection_commit(uint32_t self, unit_ret*);
+SQL_IMPORT("[method]connection.rollback") void connection_rollback(uint32_t self, unit_ret*);
+SQL_IMPORT("[method]connection.interrupt") void connection_interrupt(uint32_t self);
 
 /* berth allocates the strings and lists of results in our memory through this export. */
 __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old, size_t old_size,
@@ -918,6 +924,13 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
     *cursor = made.val.handle;
     return 0;
   }
+  int known = strcmp(command, ".columns") == 0 || strcmp(command, ".next") == 0 ||
+              strcmp(command, ".count") == 0 || strcmp(command, ".close-cursor") == 0;
+  if (known && *cursor == 0) {
+    fprintf(stderr, "sql: %s: there is no cursor\n", command);
+    if ((command[1] == 'n' || command[1] == 'c') && *i + 1 < argc) ++*i; /* .next N, .count N */
+    return 1;
+  }
   if (strcmp(command, ".columns") == 0) {
     sql_list columns;
     CALL(cursor_columns(*cursor, &columns));
@@ -1120,8 +1133,20 @@ int main(int argc, char** argv) {
   uint32_t statement = 0, cursor = 0, appender = 0;
   int status = 0;
   for (int i = first; i < argc && status == 0; ++i) {
+    unit_ret done = {0};
     if (strcmp(argv[i], ".close") == 0) {
       connection_close(connection);
+    } else if (strcmp(argv[i], ".begin") == 0) {
+      CALL(connection_begin_transaction(connection, &done));
+    } else if (strcmp(argv[i], ".commit") == 0) {
+      CALL(connection_commit(connection, &done));
+    } else if (strcmp(argv[i], ".rollback") == 0) {
+      CALL(connection_rollback(connection, &done));
+    } else if (strcmp(argv[i], ".interrupt") == 0) {
+      connection_interrupt(connection);
+    } else if (strcmp(argv[i], ".trap") == 0) {
+      fflush(stdout);
+      __builtin_trap(); /* everything still open goes with the instance */
     } else if (argv[i][0] == '.') {
       status = cursor_command(connection, statement, &cursor, argc, argv, &i);
       if (status < 0) status = appender_command(connection, &appender, argc, argv, &i);
@@ -1129,6 +1154,7 @@ int main(int argc, char** argv) {
     } else {
       status = run(connection, argv[i]);
     }
+    if (done.is_err) status = failed(&done.err);
     if (status == 1 && keep_going) {
       any_failed = 1;
       status = 0;
