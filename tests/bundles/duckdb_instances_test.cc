@@ -61,8 +61,16 @@ class DuckDbInstancesTest : public berth::testing::TempDirTest {
     std::string out;
   };
 
-  // Runs the guest as `sql ARGS...` in a store of its own, which is gone when this returns.
-  Run run(const std::vector<std::string>& args) {
+  // An instance kept after its run, with everything it holds (a trapped guest's handles).
+  struct Kept {
+    std::unique_ptr<engine::Store> store;
+    std::unique_ptr<host::LinkedInstance> linked;  // destroyed first
+  };
+
+  // Runs the guest as `sql ARGS...` in a store of its own, which is gone when this returns
+  // unless `kept` takes it; with the bundle `bundle`, or the one SetUp loaded.
+  Run run(const std::vector<std::string>& args,
+          std::shared_ptr<bundle::BundleProvider> bundle = nullptr, Kept* kept = nullptr) {
     Run outcome;
     fs::path out_file = dir_ / "stdout";
     int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -77,7 +85,7 @@ class DuckDbInstancesTest : public berth::testing::TempDirTest {
       EXPECT_TRUE(wasi) << wasi.error().describe();
       host::Linker linker;
       linker.add(*wasi);
-      linker.add(bundle_);
+      linker.add(bundle ? bundle : bundle_);
       auto store = engine_->create_store();
       EXPECT_TRUE(store) << store.error().describe();
       auto linked = linker.instantiate(**store, component_);
@@ -95,6 +103,10 @@ class DuckDbInstancesTest : public berth::testing::TempDirTest {
             outcome.status = (*result)->discriminant == 0 ? 0 : 1;
           }
         }
+      }
+      if (kept != nullptr && linked) {
+        kept->store = std::move(*store);
+        kept->linked = std::move(*linked);
       }
     }
     ::close(out);
@@ -141,6 +153,46 @@ TEST_F(DuckDbInstancesTest, ATrapInsideATransactionLeavesTheBundleUsable) {
   Run check = run({"--db", "shop.db", "SELECT count(*) AS n, max(n) AS top FROM t"});
   EXPECT_EQ(check.status, 0) << check.out;
   EXPECT_EQ(check.out, "n:BIGINT\ttop:INTEGER\n1\t0\n");
+}
+
+TEST_F(DuckDbInstancesTest, AFileIsSharedBetweenInstancesOnlyWhenTheConfigurationSaysSo) {
+  ASSERT_EQ(
+      run({"--db", "shop.db", "CREATE TABLE t (n INTEGER)", "INSERT INTO t VALUES (1)"}).status, 0);
+  // An instance that holds the file open: it trapped, and its store lives on.
+  Kept holder;
+  ASSERT_TRUE(run({"--db", "shop.db", "SELECT 1 AS n", ".trap"}, nullptr, &holder).trapped);
+  Run refused = run({"--db", "shop.db", "SELECT count(*) AS n FROM t"});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_EQ(refused.out, "sql: error: duckdb connection: the database file " +
+                             fs::canonical(dir_ / "shop.db").string() +
+                             " is open in another instance of the component in this process (set "
+                             "shared = true in the bundle's configuration to share it)\n");
+  holder = {};
+
+  auto shared =
+      bundle::load_bundle_dir(testing::built_bundle("duckdb"),
+                              {{"allowed-directories", dir_.string()}, {"shared", "true"}});
+  ASSERT_TRUE(shared) << shared.error().describe();
+  Kept writer;
+  ASSERT_TRUE(
+      run({"--db", "shop.db", "INSERT INTO t VALUES (2)", ".trap"}, *shared, &writer).trapped);
+  // The second instance works on the same database while the first holds it.
+  Run reader =
+      run({"--db", "shop.db", "INSERT INTO t VALUES (3)", "SELECT sum(n) AS s FROM t"}, *shared);
+  EXPECT_EQ(reader.status, 0) << reader.out;
+  EXPECT_EQ(reader.out, "Count:BIGINT\n1\n1 rows changed\ns:HUGEINT\n6\n");
+  // Other settings for the same shared file are refused.
+  auto other = bundle::load_bundle_dir(
+      testing::built_bundle("duckdb"),
+      {{"allowed-directories", dir_.string()}, {"shared", "true"}, {"threads", "1"}});
+  ASSERT_TRUE(other) << other.error().describe();
+  Run mismatched = run({"--db", "shop.db", "SELECT 1"}, *other);
+  EXPECT_EQ(mismatched.status, 1);
+  EXPECT_NE(mismatched.out.find("is shared in this process with other settings"), std::string::npos)
+      << mismatched.out;
+  writer = {};
+  // Everything let go: the file is anyone's again.
+  EXPECT_EQ(run({"--db", "shop.db", "SELECT count(*) AS n FROM t"}).out, "n:BIGINT\n3\n");
 }
 
 }  // namespace

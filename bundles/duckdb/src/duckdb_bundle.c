@@ -12,7 +12,11 @@
 
 static void database_release(database_object* database) {
   if (--database->refs == 0) {
-    duckdb_close(&database->db);
+    if (database->file) {
+      open_file_release(database->file);
+    } else {
+      duckdb_close(&database->db);
+    }
     free(database);
   }
 }
@@ -98,6 +102,15 @@ static int configure_entry(bundle_instance* instance, const berth_config_entry* 
       return 0;
     }
     instance->timeout.timeout_ms = timeout;
+    return 1;
+  }
+  if (strcmp(entry->key, "shared") == 0) {
+    instance->shared = strcmp(value, "true") == 0;
+    if (!instance->shared && strcmp(value, "false") != 0) {
+      snprintf(message, size, "configuration 'shared': expected true or false, found \"%s\"",
+               value);
+      return 0;
+    }
     return 1;
   }
   if (strcmp(entry->key, "access-mode") == 0) {
@@ -202,13 +215,30 @@ berth_status sql_database_open(berth_call* call, const sql_database_open_params*
     duckdb_destroy_config(&config);
     return call->host->trap(call, "out of memory");
   }
-  char* error = NULL;
-  duckdb_state state = duckdb_open_ext(in_memory ? NULL : path, &database->db, config, &error);
-  duckdb_destroy_config(&config);
-  if (state == DuckDBError) {
-    result->is_err = 1;
-    result->val.err = error_from_duckdb(call, error_type_of_message(error), error);
+  duckdb_error_type type = DUCKDB_ERROR_INVALID;
+  if (in_memory) {
+    char* error = NULL;
+    if (duckdb_open_ext(NULL, &database->db, config, &error) == DuckDBError) {
+      snprintf(message, sizeof message, "%s", error ? error : "DuckDB could not open a database");
+      database->db = NULL;
+    }
     duckdb_free(error);
+  } else {
+    char settings[128];
+    snprintf(settings, sizeof settings, "threads=%s max-memory=%s access-mode=%s",
+             instance->threads[0] ? instance->threads : "default",
+             instance->max_memory[0] ? instance->max_memory : "default",
+             instance->read_only ? "read-only" : "read-write");
+    database->file =
+        open_file_acquire(path, settings, instance->shared, config, &type, message, sizeof message);
+    if (database->file != NULL) database->db = open_file_database(database->file);
+  }
+  duckdb_destroy_config(&config);
+  if (database->db == NULL) {
+    /* DuckDB's own messages start with their class. */
+    if (type == DUCKDB_ERROR_INVALID) type = error_type_of_message(message);
+    result->is_err = 1;
+    result->val.err = error_from_duckdb(call, type, message);
     free(database);
     return BERTH_OK;
   }
