@@ -216,19 +216,45 @@ TEST_F(DuckDbCommandTest, PathsOutsideTheAllowedDirectoriesAreRefused) {
   EXPECT_TRUE(fs::exists(data() / "sub" / "y.db"));
 }
 
-TEST_F(DuckDbCommandTest, SqlCannotReachFilesOrInstallExtensions) {
+TEST_F(DuckDbCommandTest, SqlReachesFilesInsideTheAllowedDirectoriesOnly) {
   std::vector<std::string> providers = with_data_dir();
-  EXPECT_THAT(error(providers, {"SELECT * FROM read_csv('/etc/passwd')"}),
-              StartsWith("sql: error: duckdb permission: Permission Error: Cannot access file "
-                         "\"/etc/passwd\""));
-  EXPECT_THAT(error(providers, {"CREATE TABLE t AS SELECT 1 AS n",
-                                "COPY t TO '" + (data() / "out.csv").string() + "'"}),
-              StartsWith("sql: error: duckdb permission: Permission Error"));
-  EXPECT_FALSE(fs::exists(data() / "out.csv"));
+  fs::create_directories(dir_ / "outside");
+  std::ofstream(data() / "in.csv") << "a,b\n1,x\n2,y\n";
+  std::ofstream(dir_ / "outside" / "secret.csv") << "a\n42\n";
+  const std::string inside = data().string(), outside = (dir_ / "outside").string();
+  // Inside: read, write and attach.
+  EXPECT_EQ(ok(providers, {"SELECT sum(a) AS s FROM read_csv('" + inside + "/in.csv')",
+                           "COPY (SELECT 7 AS n) TO '" + inside + "/out.csv'",
+                           "ATTACH '" + inside + "/other.db' AS other",
+                           "CREATE TABLE other.t AS SELECT 1 AS n"}),
+            "s:HUGEINT\n3\nCount:BIGINT\n1\n1 rows changed\nSuccess:BOOLEAN\nCount:BIGINT\n1\n");
+  EXPECT_TRUE(fs::exists(data() / "out.csv"));
+  EXPECT_TRUE(fs::exists(data() / "other.db"));
+  // Outside, directly or through "..": DuckDB's own permission error.
+  for (const std::string& statement : std::vector<std::string>{
+           "SELECT * FROM read_csv('/etc/passwd')",
+           "SELECT * FROM read_csv('" + outside + "/secret.csv')",
+           "SELECT * FROM read_csv('" + inside + "/../outside/secret.csv')",
+           "COPY (SELECT 1) TO '" + outside + "/leak.csv'", "ATTACH '" + outside + "/x.db'"}) {
+    EXPECT_THAT(error(providers, {statement}),
+                StartsWith("sql: error: duckdb permission: Permission Error: Cannot access"))
+        << statement;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "outside" / "leak.csv"));
+  EXPECT_FALSE(fs::exists(dir_ / "outside" / "x.db"));
+  // No extension comes from outside, and none of this can be switched off.
   EXPECT_THAT(error(providers, {"INSTALL httpfs"}),
               StartsWith("sql: error: duckdb permission: Permission Error"));
-  EXPECT_THAT(error(providers, {"SET enable_external_access = true"}),
-              HasSubstr("the configuration has been locked"));
+  EXPECT_THAT(error(providers, {"LOAD httpfs"}), StartsWith("sql: error: duckdb "));
+  for (const char* setting :
+       {"SET enable_external_access = true", "SET allowed_directories = ['/']",
+        "SET autoinstall_known_extensions = true", "SET lock_configuration = false"}) {
+    EXPECT_THAT(error(providers, {setting}), HasSubstr("the configuration has been locked"))
+        << setting;
+  }
+  // Without allowed directories, SQL reaches no file at all.
+  EXPECT_THAT(error(in_memory(), {"SELECT * FROM read_csv('" + inside + "/in.csv')"}),
+              StartsWith("sql: error: duckdb permission: Permission Error"));
 }
 
 TEST_F(DuckDbCommandTest, BadConfigurationIsRefusedBeforeTheGuestRuns) {

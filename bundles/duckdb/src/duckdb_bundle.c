@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "duckdb_objects.h"
+#include "duckdb_sandbox.h"
 
 static void database_release(database_object* database) {
   if (--database->refs == 0) {
@@ -157,13 +158,11 @@ void duckdb_destroy(void* self) {
 
 /* ---- database ---- */
 
-/* DuckDB settings every database gets: SQL reaches no file but the database's own, installs and
- * loads no extension on its own, and cannot undo this. */
+/* DuckDB settings every database gets at its start: it installs and loads no extension on its
+ * own. The rest of the sandbox comes by SQL once it is open (duckdb_sandbox.h). */
 static const char* const locked_settings[][2] = {
-    {"enable_external_access", "false"},
     {"autoinstall_known_extensions", "false"},
     {"autoload_known_extensions", "false"},
-    {"lock_configuration", "true"},
 };
 
 static int set(duckdb_config config, const char* name, const char* value, char* message,
@@ -216,23 +215,37 @@ berth_status sql_database_open(berth_call* call, const sql_database_open_params*
     return call->host->trap(call, "out of memory");
   }
   duckdb_error_type type = DUCKDB_ERROR_INVALID;
-  if (in_memory) {
+  char* sandbox = sandbox_sql(&instance->allowed);
+  if (sandbox == NULL) {
+    snprintf(message, sizeof message, "Out of Memory Error: no memory for the sandbox");
+  } else if (in_memory) {
     char* error = NULL;
     if (duckdb_open_ext(NULL, &database->db, config, &error) == DuckDBError) {
       snprintf(message, sizeof message, "%s", error ? error : "DuckDB could not open a database");
       database->db = NULL;
+    } else if (!sandbox_apply(database->db, sandbox, message, sizeof message)) {
+      duckdb_close(&database->db);
+      database->db = NULL;
     }
     duckdb_free(error);
   } else {
-    char settings[128];
-    snprintf(settings, sizeof settings, "threads=%s max-memory=%s access-mode=%s",
-             instance->threads[0] ? instance->threads : "default",
-             instance->max_memory[0] ? instance->max_memory : "default",
-             instance->read_only ? "read-only" : "read-write");
-    database->file =
-        open_file_acquire(path, settings, instance->shared, config, &type, message, sizeof message);
-    if (database->file != NULL) database->db = open_file_database(database->file);
+    /* Instances share a file only with the same settings, the sandbox included. */
+    size_t size = strlen(sandbox) + 128;
+    char* settings = malloc(size);
+    if (settings == NULL) {
+      snprintf(message, sizeof message, "Out of Memory Error: no memory for the settings");
+    } else {
+      snprintf(settings, size, "threads=%s max-memory=%s access-mode=%s; %s",
+               instance->threads[0] ? instance->threads : "default",
+               instance->max_memory[0] ? instance->max_memory : "default",
+               instance->read_only ? "read-only" : "read-write", sandbox);
+      database->file = open_file_acquire(path, settings, instance->shared, config, sandbox, &type,
+                                         message, sizeof message);
+      if (database->file != NULL) database->db = open_file_database(database->file);
+      free(settings);
+    }
   }
+  free(sandbox);
   duckdb_destroy_config(&config);
   if (database->db == NULL) {
     /* DuckDB's own messages start with their class. */

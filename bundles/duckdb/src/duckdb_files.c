@@ -1,5 +1,7 @@
 #include "duckdb_files.h"
 
+#include "duckdb_sandbox.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +20,8 @@ static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
 static open_file* files;
 
 open_file* open_file_acquire(const char* path, const char* settings, int shared,
-                             duckdb_config config, duckdb_error_type* type, char* message,
-                             size_t message_size) {
+                             duckdb_config config, const char* sandbox, duckdb_error_type* type,
+                             char* message, size_t message_size) {
   pthread_mutex_lock(&files_lock);
   open_file* file = files;
   while (file != NULL && strcmp(file->path, path) != 0) file = file->next;
@@ -55,6 +57,9 @@ open_file* open_file_acquire(const char* path, const char* settings, int shared,
     *type = DUCKDB_ERROR_INVALID;
     snprintf(message, message_size, "%s", error ? error : "DuckDB could not open the database");
     duckdb_free(error);
+  } else if (!sandbox_apply(file->db, sandbox, message, message_size)) {
+    *type = DUCKDB_ERROR_INVALID;
+    duckdb_close(&file->db);
   } else {
     file->shared = shared;
     file->holders = 1;

@@ -10,12 +10,13 @@
 typedef struct open_file open_file;
 
 /* The database of file `path` (a resolved host path): opened with `config` when no instance has
- * it open, or joined when one has and both share (`shared`) with the same `settings`. NULL
+ * it open (and confined by the `sandbox` statements, duckdb_sandbox.h, before it is shared), or
+ * joined when one has and both share (`shared`) with the same `settings`. NULL
  * with a message and an error class otherwise: DUCKDB_ERROR_INVALID when the message is
  * DuckDB's own, which names its class. */
 open_file* open_file_acquire(const char* path, const char* settings, int shared,
-                             duckdb_config config, duckdb_error_type* type, char* message,
-                             size_t message_size);
+                             duckdb_config config, const char* sandbox, duckdb_error_type* type,
+                             char* message, size_t message_size);
 
 duckdb_database open_file_database(const open_file* file);
 
