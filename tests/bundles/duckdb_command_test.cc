@@ -588,5 +588,34 @@ TEST_F(DuckDbCommandTest, EveryConfigurationValueIsChecked) {
       "t:BIGINT\tm:VARCHAR\n2\t256.0 MiB\n");
 }
 
+// ---- batches by column ----
+
+TEST_F(DuckDbCommandTest, BatchesCarryTypedColumnsWithValidity) {
+  EXPECT_EQ(
+      ok(in_memory(), {".query",
+                       "SELECT range AS n, range::INTEGER * 2 AS i, "
+                       "CASE WHEN range % 2 = 0 THEN 'e' || range END AS s, range % 3 = 0 AS b, "
+                       "range / 4 AS d, DATE '2024-01-01' + range::INTEGER AS day, "
+                       "TIMESTAMP '2024-01-01' AS ts, 1.5::DECIMAL(3,1) AS dec, "
+                       "CASE WHEN range = 1 THEN NULL ELSE range::DOUBLE END AS f FROM range(5)",
+                       ".batch", "3", ".next", "1", ".batch", "10", ".batch", "10"}),
+      "n: [0, 1, 2]\ni: [0, 2, 4]\ns: ['e0', NULL, 'e2']\nb: [true, false, false]\n"
+      "d: [0, 0.25, 0.5]\nday: [19723, 19724, 19725]\n"
+      "ts: [1704067200000000, 1704067200000000, 1704067200000000]\n"
+      "dec: values [1.5, 1.5, 1.5]\nf: [0, NULL, 2]\n"
+      // .next and .batch read the same result
+      "3\t6\tNULL\ttrue\t0.75\t2024-01-04\t2024-01-01 00:00:00\t1.5\t3\n"
+      "n: [4]\ni: [8]\ns: ['e4']\nb: [false]\nd: [1]\nday: [19727]\nts: [1704067200000000]\n"
+      "dec: values [1.5]\nf: [4]\n"
+      "end\n");
+}
+
+TEST_F(DuckDbCommandTest, AMillionRowsStreamByColumn) {
+  EXPECT_EQ(ok(in_memory(), {".query", "SELECT range AS n, range::VARCHAR AS s FROM range(1000000)",
+                             ".count-batches", "100000"}),
+            // A batch holds at most one of DuckDB's chunks of 2048 rows.
+            "1000000 rows in 489 batches, sum 499999500000\n");
+}
+
 }  // namespace
 }  // namespace berth::bundles

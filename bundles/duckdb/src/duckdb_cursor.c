@@ -1,5 +1,6 @@
 /* Cursors: results streamed from DuckDB and read by the guest in batches. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "duckdb_objects.h"
 
@@ -109,58 +110,211 @@ berth_status sql_cursor_columns(berth_call* call, const sql_cursor_columns_param
   return BERTH_OK;
 }
 
+/* Whether the cursor may be read; `*error` says why not (closed, interrupted, ended). */
+static int cursor_readable(berth_call* call, cursor_object* cursor, sql_error* error) {
+  if (!cursor->open) {
+    *error = error_closed();
+    return 0;
+  }
+  if (cursor->exhausted) return 1;
+  if (cursor->connection->interrupted == cursor->started) {
+    cursor->exhausted = 1;
+    *error = error_from_duckdb(call, DUCKDB_ERROR_INTERRUPT,
+                               "INTERRUPT Error: interrupted by connection.interrupt");
+    return 0;
+  }
+  if (cursor->connection->statements_run != cursor->started) {
+    cursor->exhausted = 1;
+    *error = error_from_duckdb(call, DUCKDB_ERROR_INVALID_INPUT,
+                               "the cursor's result was ended by another statement run on its "
+                               "connection (read a cursor to its end, or use another connection)");
+    return 0;
+  }
+  return 1;
+}
+
+/* The rows of the current chunk not returned yet, fetching the next chunk when none are left:
+ * 0 once the result is exhausted, -1 with `*error` set when DuckDB fails. */
+static idx_t cursor_available(berth_call* call, cursor_object* cursor, int* failed,
+                              sql_error* error) {
+  *failed = 0;
+  while (!cursor->exhausted) {
+    idx_t size = cursor->chunk ? duckdb_data_chunk_get_size(cursor->chunk) : 0;
+    if (cursor->offset < size) return size - cursor->offset;
+    if (cursor->chunk) duckdb_destroy_data_chunk(&cursor->chunk);
+    watchdog_arm(timeout_of(call), cursor->connection->con);
+    cursor->chunk = duckdb_fetch_chunk(cursor->result);
+    watchdog_disarm(timeout_of(call));
+    cursor->offset = 0;
+    if (cursor->chunk == NULL) {
+      cursor->exhausted = 1;
+      const char* message = duckdb_result_error(&cursor->result);
+      if (message != NULL) {
+        *failed = 1;
+        *error = error_from_duckdb(call, duckdb_result_error_type(&cursor->result), message);
+      }
+    }
+  }
+  return 0;
+}
+
 berth_status sql_cursor_next(berth_call* call, const sql_cursor_next_params* params,
                              duckdb_result_list_list_value_error* result) {
   cursor_object* cursor = (cursor_object*)params->self;
-  if (!cursor->open) {
+  if (!cursor_readable(call, cursor, &result->val.err)) {
     result->is_err = 1;
-    result->val.err = error_closed();
     return BERTH_OK;
   }
-  if (!cursor->exhausted && cursor->connection->interrupted == cursor->started) {
-    cursor->exhausted = 1;
-    result->is_err = 1;
-    result->val.err = error_from_duckdb(call, DUCKDB_ERROR_INTERRUPT,
-                                        "INTERRUPT Error: interrupted by connection.interrupt");
-    return BERTH_OK;
-  }
-  if (!cursor->exhausted && cursor->connection->statements_run != cursor->started) {
-    cursor->exhausted = 1;
-    result->is_err = 1;
-    result->val.err =
-        error_from_duckdb(call, DUCKDB_ERROR_INVALID_INPUT,
-                          "the cursor's result was ended by another statement run on its "
-                          "connection (read a cursor to its end, or use another connection)");
-    return BERTH_OK;
-  }
-  berth_list* rows = &result->val.ok;
+  berth_list rows = {NULL, 0};
   size_t capacity = 0;
-  while (rows->len < params->max_rows && !cursor->exhausted) {
-    idx_t size = cursor->chunk ? duckdb_data_chunk_get_size(cursor->chunk) : 0;
-    if (cursor->offset == size) {
-      if (cursor->chunk) duckdb_destroy_data_chunk(&cursor->chunk);
-      watchdog_arm(timeout_of(call), cursor->connection->con);
-      cursor->chunk = duckdb_fetch_chunk(cursor->result);
-      watchdog_disarm(timeout_of(call));
-      cursor->offset = 0;
-      if (cursor->chunk == NULL) {
-        cursor->exhausted = 1;
-        /* A stream another query on the connection ended says so here. */
-        const char* error = duckdb_result_error(&cursor->result);
-        if (error != NULL) {
-          result->is_err = 1;
-          result->val.err =
-              error_from_duckdb(call, duckdb_result_error_type(&cursor->result), error);
-        }
-      }
-      continue;
+  while (rows.len < params->max_rows) {
+    int failed;
+    sql_error error;
+    idx_t take = cursor_available(call, cursor, &failed, &error);
+    if (failed) {
+      result->is_err = 1;
+      result->val.err = error;
+      return BERTH_OK;
     }
-    idx_t take = size - cursor->offset;
-    if (take > params->max_rows - rows->len) take = params->max_rows - rows->len;
-    if (!read_rows(call, &cursor->shape, cursor->chunk, cursor->offset, take, rows, &capacity)) {
+    if (take == 0) break;
+    if (take > params->max_rows - rows.len) take = params->max_rows - rows.len;
+    if (!read_rows(call, &cursor->shape, cursor->chunk, cursor->offset, take, &rows, &capacity)) {
       return call->host->trap(call, UNREADABLE_RESULT);
     }
     cursor->offset += take;
   }
+  result->val.ok = rows;
+  return BERTH_OK;
+}
+
+/* ---- by column ---- */
+
+/* The column-data case of a column read as a typed list, and its element size; 0 when its
+ * values go one by one (`values`). */
+static size_t typed_column(duckdb_type type, uint32_t* tag) {
+  static const struct {
+    duckdb_type type;
+    uint32_t tag;
+    size_t size;
+  } typed[] = {
+      {DUCKDB_TYPE_BOOLEAN, SQL_COLUMN_DATA_BOOLEAN, 1},
+      {DUCKDB_TYPE_TINYINT, SQL_COLUMN_DATA_TINYINT, 1},
+      {DUCKDB_TYPE_SMALLINT, SQL_COLUMN_DATA_SMALLINT, 2},
+      {DUCKDB_TYPE_INTEGER, SQL_COLUMN_DATA_INTEGER, 4},
+      {DUCKDB_TYPE_BIGINT, SQL_COLUMN_DATA_BIGINT, 8},
+      {DUCKDB_TYPE_UTINYINT, SQL_COLUMN_DATA_UTINYINT, 1},
+      {DUCKDB_TYPE_USMALLINT, SQL_COLUMN_DATA_USMALLINT, 2},
+      {DUCKDB_TYPE_UINTEGER, SQL_COLUMN_DATA_UINTEGER, 4},
+      {DUCKDB_TYPE_UBIGINT, SQL_COLUMN_DATA_UBIGINT, 8},
+      {DUCKDB_TYPE_FLOAT, SQL_COLUMN_DATA_FLOAT, 4},
+      {DUCKDB_TYPE_DOUBLE, SQL_COLUMN_DATA_DOUBLE, 8},
+      {DUCKDB_TYPE_VARCHAR, SQL_COLUMN_DATA_VARCHAR, sizeof(berth_str)},
+      {DUCKDB_TYPE_BLOB, SQL_COLUMN_DATA_BLOB, sizeof(berth_list)},
+      {DUCKDB_TYPE_DATE, SQL_COLUMN_DATA_DATE, 4},
+      {DUCKDB_TYPE_TIME, SQL_COLUMN_DATA_TIME, 8},
+      {DUCKDB_TYPE_TIMESTAMP, SQL_COLUMN_DATA_TIMESTAMP, 8},
+      {DUCKDB_TYPE_TIMESTAMP_TZ, SQL_COLUMN_DATA_TIMESTAMP_TZ, 8},
+  };
+  for (size_t i = 0; i < sizeof typed / sizeof typed[0]; ++i) {
+    if (typed[i].type == type) {
+      *tag = typed[i].tag;
+      return typed[i].size;
+    }
+  }
+  *tag = SQL_COLUMN_DATA_VALUES;
+  return 0;
+}
+
+/* Rows first .. first+count-1 of `vector` as one column of a batch. */
+static int read_column(berth_call* call, const column_reader* reader, duckdb_vector vector,
+                       idx_t first, idx_t count, sql_column_batch* out) {
+  uint64_t* validity = duckdb_vector_get_validity(vector);
+  if (validity != NULL) {
+    /* DuckDB's mask starts at row 0 of the chunk: shift it to the batch's first row. */
+    size_t words = (count + 63) / 64;
+    uint64_t* mask = call->host->alloc(call, words * sizeof *mask, _Alignof(uint64_t));
+    if (mask == NULL) return 0;
+    int any_null = 0;
+    for (idx_t row = 0; row < count; ++row) {
+      if (duckdb_validity_row_is_valid(validity, first + row)) {
+        mask[row / 64] |= (uint64_t)1 << (row % 64);
+      } else {
+        any_null = 1;
+      }
+    }
+    if (any_null) out->validity = (berth_list){mask, words};
+  }
+  uint32_t tag;
+  size_t size = typed_column(reader->type, &tag);
+  out->data.tag = tag;
+  void* list = call->host->alloc(call, (count ? count : 1) * (size ? size : sizeof(sql_value)), 8);
+  if (list == NULL) return 0;
+  out->data.val.values = (berth_list){list, count};
+  const uint8_t* data = duckdb_vector_get_data(vector);
+  if (tag == SQL_COLUMN_DATA_VALUES) {
+    for (idx_t row = 0; row < count; ++row) {
+      if (!column_reader_read(call, reader, vector, first + row, (sql_value*)list + row)) return 0;
+    }
+  } else if (tag == SQL_COLUMN_DATA_VARCHAR || tag == SQL_COLUMN_DATA_BLOB) {
+    /* berth_str and berth_list share their layout: a pointer and a length. */
+    berth_str* texts = list;
+    duckdb_string_t* strings = (duckdb_string_t*)data + first;
+    for (idx_t row = 0; row < count; ++row) {
+      if (validity && !duckdb_validity_row_is_valid(validity, first + row)) continue;
+      texts[row] = berth_str_copy(call, duckdb_string_t_data(&strings[row]),
+                                  duckdb_string_t_length(strings[row]));
+    }
+  } else if (tag == SQL_COLUMN_DATA_BOOLEAN) {
+    uint8_t* flags = list;
+    for (idx_t row = 0; row < count; ++row) flags[row] = data[first + row] != 0;
+  } else {
+    /* The rest are laid out in DuckDB's vectors as in the native list: copied whole. */
+    memcpy(list, data + first * size, count * size);
+  }
+  if (validity != NULL && tag != SQL_COLUMN_DATA_VALUES && tag != SQL_COLUMN_DATA_VARCHAR &&
+      tag != SQL_COLUMN_DATA_BLOB) {
+    /* A null row's slot holds whatever DuckDB left there: zero it. */
+    for (idx_t row = 0; row < count; ++row) {
+      if (!duckdb_validity_row_is_valid(validity, first + row)) {
+        memset((uint8_t*)list + row * size, 0, size);
+      }
+    }
+  }
+  return 1;
+}
+
+berth_status sql_cursor_next_batch(berth_call* call, const sql_cursor_next_batch_params* params,
+                                   duckdb_result_batch_error* result) {
+  cursor_object* cursor = (cursor_object*)params->self;
+  if (!cursor_readable(call, cursor, &result->val.err)) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  int failed = 0;
+  sql_error error;
+  idx_t take = params->max_rows ? cursor_available(call, cursor, &failed, &error) : 0;
+  if (failed) {
+    result->is_err = 1;
+    result->val.err = error;
+    return BERTH_OK;
+  }
+  if (take > params->max_rows) take = params->max_rows;
+  size_t columns = cursor->shape.columns;
+  sql_column_batch* batches = call->host->alloc(call, (columns ? columns : 1) * sizeof *batches,
+                                                _Alignof(sql_column_batch));
+  if (batches == NULL) return BERTH_OK; /* the call traps */
+  for (size_t c = 0; c < columns; ++c) {
+    uint32_t tag;
+    typed_column(cursor->shape.readers[c].type, &tag);
+    batches[c].data.tag = tag;
+    if (take > 0 && !read_column(call, &cursor->shape.readers[c],
+                                 duckdb_data_chunk_get_vector(cursor->chunk, c), cursor->offset,
+                                 take, &batches[c])) {
+      return call->host->trap(call, UNREADABLE_RESULT);
+    }
+  }
+  cursor->offset += take;
+  result->val.ok.rows = (uint32_t)take;
+  result->val.ok.columns = (berth_list){batches, columns};
   return BERTH_OK;
 }

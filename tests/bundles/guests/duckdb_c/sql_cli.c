@@ -14,7 +14,8 @@
  * ".bind N VALUE", ".bind-named NAME VALUE", ".bind-all COUNT VALUE...", ".clear", ".exec" and
  * ".close-statement"; VALUE forms are listed above parse_scalar. Cursors: ".query SQL" or
  * ".query-statement" (replacing the current cursor), ".columns", ".next N" (prints up to N rows, or
- * "end"), ".count N" (reads the rest N rows at a time) and ".close-cursor". Appenders:
+ * "end"), ".count N" (reads the rest N rows at a time), ".batch N" and ".count-batches N" (the
+ * same by column) and ".close-cursor". Appenders:
  * ".appender TABLE", ".appender-columns", ".append COUNT VALUE...", ".load ROWS BATCH" (generated
  * rows, see appender_command), ".flush" and ".close-appender". The connection: ".begin",
  * ".commit", ".rollback", ".interrupt", ".close"; ".trap" makes the guest trap. */
@@ -274,6 +275,46 @@ typedef struct {
 } next_ret;
 SQL_IMPORT("[method]cursor.next") void cursor_next(uint32_t self, uint32_t max_rows, next_ret*);
 SQL_IMPORT("[method]cursor.close") void cursor_close(uint32_t self);
+
+/* variant column-data: tag at 0, the list at 4 */
+enum {
+  DATA_BOOLEAN,
+  DATA_TINYINT,
+  DATA_SMALLINT,
+  DATA_INTEGER,
+  DATA_BIGINT,
+  DATA_UTINYINT,
+  DATA_USMALLINT,
+  DATA_UINTEGER,
+  DATA_UBIGINT,
+  DATA_FLOAT,
+  DATA_DOUBLE,
+  DATA_VARCHAR,
+  DATA_BLOB,
+  DATA_DATE,
+  DATA_TIME,
+  DATA_TIMESTAMP,
+  DATA_TIMESTAMP_TZ,
+  DATA_VALUES,
+};
+typedef struct {
+  uint8_t tag;
+  sql_list items;
+  sql_list validity; /* uint64_t words */
+} column_batch;
+/* result<batch, error>: tag at 0, payload at 4 */
+typedef struct {
+  uint8_t is_err;
+  union {
+    struct {
+      uint32_t rows;
+      sql_list columns; /* column_batch */
+    } ok;
+    sql_error err;
+  } val;
+} batch_ret;
+SQL_IMPORT("[method]cursor.next-batch")
+void cursor_next_batch(uint32_t self, uint32_t max_rows, batch_ret*);
 SQL_IMPORT("[resource-drop]cursor") void cursor_drop(uint32_t handle);
 SQL_IMPORT("[method]connection.appender")
 void connection_appender(uint32_t self, const char* table, size_t len, uint32_t schema_is_some,
@@ -694,6 +735,71 @@ static int print_result(const execute_ret* ret) {
   return 0;
 }
 
+static int row_valid(const column_batch* column, size_t row) {
+  const uint64_t* words = column->validity.ptr;
+  return column->validity.len == 0 || (words[row / 64] >> (row % 64) & 1);
+}
+
+/* Prints a column of a batch as "name: [v, v, NULL, ...]". */
+static void print_column(const sql_column* header, const column_batch* column, uint32_t rows) {
+  printf("%.*s: %s[", (int)header->name.len, header->name.ptr,
+         column->tag == DATA_VALUES ? "values " : "");
+  for (uint32_t r = 0; r < rows; ++r) {
+    if (r) printf(", ");
+    if (!row_valid(column, r)) {
+      printf("NULL");
+      continue;
+    }
+    const void* items = column->items.ptr;
+    switch (column->tag) {
+      case DATA_BOOLEAN:
+        printf("%s", ((const uint8_t*)items)[r] ? "true" : "false");
+        break;
+      case DATA_TINYINT:
+        printf("%d", ((const int8_t*)items)[r]);
+        break;
+      case DATA_SMALLINT:
+        printf("%d", ((const int16_t*)items)[r]);
+        break;
+      case DATA_INTEGER:
+      case DATA_DATE:
+        printf("%d", (int)((const int32_t*)items)[r]);
+        break;
+      case DATA_UTINYINT:
+        printf("%u", ((const uint8_t*)items)[r]);
+        break;
+      case DATA_USMALLINT:
+        printf("%u", ((const uint16_t*)items)[r]);
+        break;
+      case DATA_UINTEGER:
+        printf("%u", (unsigned)((const uint32_t*)items)[r]);
+        break;
+      case DATA_UBIGINT:
+        printf("%llu", (unsigned long long)((const uint64_t*)items)[r]);
+        break;
+      case DATA_FLOAT:
+        printf("%g", ((const float*)items)[r]);
+        break;
+      case DATA_DOUBLE:
+        printf("%.17g", ((const double*)items)[r]);
+        break;
+      case DATA_VARCHAR:
+      case DATA_BLOB: {
+        const sql_string* text = &((const sql_string*)items)[r];
+        printf("'%.*s'", (int)text->len, text->ptr);
+        break;
+      }
+      case DATA_VALUES:
+        print_value(&((const sql_value*)items)[r], 1);
+        break;
+      default:
+        printf("%lld", (long long)((const int64_t*)items)[r]);
+        break; /* the 64-bit ones */
+    }
+  }
+  printf("]\n");
+}
+
 /* Frees what berth allocated for a batch of rows (through cabi_realloc). */
 static void free_rows(sql_list rows) {
   sql_list* row = (sql_list*)rows.ptr;
@@ -925,10 +1031,14 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
     return 0;
   }
   int known = strcmp(command, ".columns") == 0 || strcmp(command, ".next") == 0 ||
-              strcmp(command, ".count") == 0 || strcmp(command, ".close-cursor") == 0;
+              strcmp(command, ".count") == 0 || strcmp(command, ".close-cursor") == 0 ||
+              strcmp(command, ".batch") == 0 || strcmp(command, ".count-batches") == 0;
   if (known && *cursor == 0) {
     fprintf(stderr, "sql: %s: there is no cursor\n", command);
-    if ((command[1] == 'n' || command[1] == 'c') && *i + 1 < argc) ++*i; /* .next N, .count N */
+    if (strcmp(command, ".columns") != 0 && strcmp(command, ".close-cursor") != 0 &&
+        *i + 1 < argc) {
+      ++*i; /* the N of .next, .count, .batch, .count-batches */
+    }
     return 1;
   }
   if (strcmp(command, ".columns") == 0) {
@@ -960,6 +1070,60 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
       if (!count_only) break;
     }
     if (count_only) printf("%llu rows in %llu batches\n", total, batches);
+    return 0;
+  }
+  if ((strcmp(command, ".batch") == 0 || strcmp(command, ".count-batches") == 0) && *i + 1 < argc) {
+    /* .batch N prints the next batch by column (or "end"); .count-batches N reads the rest
+     * by batches of at most N rows, and prints the rows and the sum of the first column when
+     * it is a bigint column. */
+    int count_only = command[1] == 'c';
+    uint32_t max_rows = (uint32_t)strtoul(argv[++*i], NULL, 10);
+    sql_list columns;
+    CALL(cursor_columns(*cursor, &columns));
+    unsigned long long total = 0, batches = 0;
+    long long sum = 0;
+    for (;;) {
+      batch_ret batch;
+      CALL(cursor_next_batch(*cursor, max_rows, &batch));
+      if (batch.is_err) return failed(&batch.val.err);
+      uint32_t rows = batch.val.ok.rows;
+      const column_batch* column = batch.val.ok.columns.ptr;
+      if (batch.val.ok.columns.len != columns.len) {
+        fprintf(stderr, "sql: a batch of %zu columns for %zu\n", batch.val.ok.columns.len,
+                columns.len);
+        return 1;
+      }
+      if (rows == 0) {
+        if (!count_only) printf("end\n");
+        break;
+      }
+      for (size_t c = 0; c < columns.len; ++c) {
+        if (column[c].items.len != rows) {
+          fprintf(stderr, "sql: column %zu has %zu items for %u rows\n", c, column[c].items.len,
+                  rows);
+          return 1;
+        }
+        if (!count_only) print_column(&((const sql_column*)columns.ptr)[c], &column[c], rows);
+      }
+      total += rows;
+      batches++;
+      if (columns.len > 0 && column[0].tag == DATA_BIGINT) {
+        for (uint32_t r = 0; r < rows; ++r) sum += ((const int64_t*)column[0].items.ptr)[r];
+      }
+      for (size_t c = 0; c < columns.len; ++c) {
+        if (column[c].tag == DATA_VARCHAR || column[c].tag == DATA_BLOB) {
+          for (uint32_t r = 0; r < rows; ++r) {
+            const sql_string* text = &((const sql_string*)column[c].items.ptr)[r];
+            if (text->len) free((void*)text->ptr);
+          }
+        }
+        if (column[c].items.len) free((void*)column[c].items.ptr);
+        if (column[c].validity.len) free((void*)column[c].validity.ptr);
+      }
+      if (columns.len) free((void*)column);
+      if (!count_only) break;
+    }
+    if (count_only) printf("%llu rows in %llu batches, sum %lld\n", total, batches, sum);
     return 0;
   }
   if (strcmp(command, ".close-cursor") == 0) {
