@@ -159,15 +159,15 @@ static idx_t cursor_available(berth_call* call, cursor_object* cursor, int* fail
 }
 
 berth_status sql_cursor_next(berth_call* call, const sql_cursor_next_params* params,
-                             duckdb_result_list_list_value_error* result) {
+                             duckdb_result_row_set_error* result) {
   cursor_object* cursor = (cursor_object*)params->self;
   if (!cursor_readable(call, cursor, &result->val.err)) {
     result->is_err = 1;
     return BERTH_OK;
   }
-  berth_list rows = {NULL, 0};
+  sql_row_set rows = {0, {NULL, 0}};
   size_t capacity = 0;
-  while (rows.len < params->max_rows) {
+  while (rows.count < params->max_rows) {
     int failed;
     sql_error error;
     idx_t take = cursor_available(call, cursor, &failed, &error);
@@ -177,7 +177,7 @@ berth_status sql_cursor_next(berth_call* call, const sql_cursor_next_params* par
       return BERTH_OK;
     }
     if (take == 0) break;
-    if (take > params->max_rows - rows.len) take = params->max_rows - rows.len;
+    if (take > params->max_rows - rows.count) take = params->max_rows - rows.count;
     if (!read_rows(call, &cursor->shape, cursor->chunk, cursor->offset, take, &rows, &capacity)) {
       return call->host->trap(call, UNREADABLE_RESULT);
     }
@@ -208,8 +208,8 @@ static size_t typed_column(duckdb_type type, uint32_t* tag) {
       {DUCKDB_TYPE_UBIGINT, SQL_COLUMN_DATA_UBIGINT, 8},
       {DUCKDB_TYPE_FLOAT, SQL_COLUMN_DATA_FLOAT, 4},
       {DUCKDB_TYPE_DOUBLE, SQL_COLUMN_DATA_DOUBLE, 8},
-      {DUCKDB_TYPE_VARCHAR, SQL_COLUMN_DATA_VARCHAR, sizeof(berth_str)},
-      {DUCKDB_TYPE_BLOB, SQL_COLUMN_DATA_BLOB, sizeof(berth_list)},
+      {DUCKDB_TYPE_VARCHAR, SQL_COLUMN_DATA_VARCHAR, sizeof(uint32_t)}, /* offsets */
+      {DUCKDB_TYPE_BLOB, SQL_COLUMN_DATA_BLOB, sizeof(uint32_t)},
       {DUCKDB_TYPE_DATE, SQL_COLUMN_DATA_DATE, 4},
       {DUCKDB_TYPE_TIME, SQL_COLUMN_DATA_TIME, 8},
       {DUCKDB_TYPE_TIMESTAMP, SQL_COLUMN_DATA_TIMESTAMP, 8},
@@ -247,7 +247,8 @@ static int read_column(berth_call* call, const column_reader* reader, duckdb_vec
   uint32_t tag;
   size_t size = typed_column(reader->type, &tag);
   out->data.tag = tag;
-  void* list = call->host->alloc(call, (count ? count : 1) * (size ? size : sizeof(sql_value)), 8);
+  /* One more element for the offsets of a string column. */
+  void* list = call->host->alloc(call, (count + 1) * (size ? size : sizeof(sql_value)), 8);
   if (list == NULL) return 0;
   out->data.val.values = (berth_list){list, count};
   const uint8_t* data = duckdb_vector_get_data(vector);
@@ -256,14 +257,24 @@ static int read_column(berth_call* call, const column_reader* reader, duckdb_vec
       if (!column_reader_read(call, reader, vector, first + row, (sql_value*)list + row)) return 0;
     }
   } else if (tag == SQL_COLUMN_DATA_VARCHAR || tag == SQL_COLUMN_DATA_BLOB) {
-    /* berth_str and berth_list share their layout: a pointer and a length. */
-    berth_str* texts = list;
+    /* The strings end to end, with their offsets. */
     duckdb_string_t* strings = (duckdb_string_t*)data + first;
+    uint32_t* offsets = list;
+    size_t total = 0;
     for (idx_t row = 0; row < count; ++row) {
+      offsets[row] = (uint32_t)total;
       if (validity && !duckdb_validity_row_is_valid(validity, first + row)) continue;
-      texts[row] = berth_str_copy(call, duckdb_string_t_data(&strings[row]),
-                                  duckdb_string_t_length(strings[row]));
+      total += duckdb_string_t_length(strings[row]);
+      if (total > UINT32_MAX) return 0;
     }
+    offsets[count] = (uint32_t)total;
+    char* bytes = call->host->alloc(call, total ? total : 1, 1);
+    if (bytes == NULL) return 0;
+    for (idx_t row = 0; row < count; ++row) {
+      uint32_t len = offsets[row + 1] - offsets[row];
+      if (len) memcpy(bytes + offsets[row], duckdb_string_t_data(&strings[row]), len);
+    }
+    out->data.val.varchar = (sql_string_column){{bytes, total}, {offsets, count + 1}};
   } else if (tag == SQL_COLUMN_DATA_BOOLEAN) {
     uint8_t* flags = list;
     for (idx_t row = 0; row < count; ++row) flags[row] = data[first + row] != 0;

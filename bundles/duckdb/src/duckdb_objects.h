@@ -91,10 +91,11 @@ void result_shape_free(result_shape* shape);
 /* The columns of `source` in the call's arena (NULL when it is exhausted, which traps). */
 berth_list result_shape_columns(berth_call* call, duckdb_result* source, const result_shape* shape);
 
-/* Appends rows first .. first+count-1 of `chunk` to `rows` (an arena array of `*capacity`,
- * grown as needed). Returns 0 when it cannot: then trap with UNREADABLE_RESULT. */
+/* Appends rows first .. first+count-1 of `chunk` to `rows` (whose values are an arena array of
+ * `*capacity` values, grown as needed). Returns 0 when it cannot: then trap with
+ * UNREADABLE_RESULT. */
 int read_rows(berth_call* call, const result_shape* shape, duckdb_data_chunk chunk, idx_t first,
-              idx_t count, berth_list* rows, size_t* capacity);
+              idx_t count, sql_row_set* rows, size_t* capacity);
 
 #define UNREADABLE_RESULT \
   "cannot read the result: out of memory, or a value DuckDB stored out of its type's range"

@@ -156,27 +156,24 @@ berth_list result_shape_columns(berth_call* call, duckdb_result* source,
 }
 
 int read_rows(berth_call* call, const result_shape* shape, duckdb_data_chunk chunk, idx_t first,
-              idx_t count, berth_list* rows, size_t* capacity) {
+              idx_t count, sql_row_set* rows, size_t* capacity) {
   if (count == 0) return 1;
   size_t columns = shape->columns;
-  if (rows->len + count > *capacity) {
-    size_t bigger = *capacity ? *capacity : 1024;
-    while (bigger < rows->len + count) bigger *= 2;
-    berth_list* grown = call->host->alloc(call, bigger * sizeof(berth_list), _Alignof(berth_list));
+  if (columns == 0) { /* rows without values: only counted */
+    rows->count += (uint32_t)count;
+    return 1;
+  }
+  size_t needed = (rows->count + count) * columns;
+  if (needed > *capacity) {
+    size_t bigger = *capacity ? *capacity : 1024 * columns;
+    while (bigger < needed) bigger *= 2;
+    sql_value* grown = call->host->alloc(call, bigger * sizeof(sql_value), _Alignof(sql_value));
     if (grown == NULL) return 0;
-    if (rows->len) memcpy(grown, rows->ptr, rows->len * sizeof(berth_list));
-    rows->ptr = grown; /* the old array is freed with the arena */
+    if (rows->values.len) memcpy(grown, rows->values.ptr, rows->values.len * sizeof(sql_value));
+    rows->values.ptr = grown; /* the old array is freed with the arena */
     *capacity = bigger;
   }
-  sql_value* cells = NULL;
-  if (columns > 0) {
-    cells = call->host->alloc(call, count * columns * sizeof(sql_value), _Alignof(sql_value));
-    if (cells == NULL) return 0;
-  }
-  berth_list* row_lists = (berth_list*)rows->ptr + rows->len;
-  for (idx_t row = 0; row < count; ++row) {
-    row_lists[row] = (berth_list){cells + row * columns, columns};
-  }
+  sql_value* cells = (sql_value*)rows->values.ptr + rows->count * columns;
   for (size_t column = 0; column < columns; ++column) {
     duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, column);
     for (idx_t row = 0; row < count; ++row) {
@@ -186,7 +183,8 @@ int read_rows(berth_call* call, const result_shape* shape, duckdb_data_chunk chu
       }
     }
   }
-  rows->len += count;
+  rows->count += (uint32_t)count;
+  rows->values.len = rows->count * columns;
   return 1;
 }
 

@@ -211,13 +211,19 @@ typedef struct {
   } val;
 } sql_node;
 
+/* record row-set: the values of all rows, row after row */
+typedef struct {
+  uint32_t count;
+  sql_list values; /* sql_value */
+} row_set;
+
 /* result<query-result, error>: tag at 0, payload at 8 */
 typedef struct {
   uint8_t is_err;
   union {
     struct {
       sql_list columns; /* sql_column */
-      sql_list rows;    /* sql_list of sql_value */
+      row_set rows;
       uint64_t rows_changed;
     } ok;
     sql_error err;
@@ -265,11 +271,11 @@ SQL_IMPORT("[method]connection.query")
 void connection_query(uint32_t self, const char* sql, size_t len, handle_ret*);
 SQL_IMPORT("[method]statement.query") void statement_query(uint32_t self, handle_ret*);
 SQL_IMPORT("[method]cursor.columns") void cursor_columns(uint32_t self, sql_list*);
-/* result<list<list<value>>, error>: tag at 0, payload at 4 */
+/* result<row-set, error>: tag at 0, payload at 4 */
 typedef struct {
   uint8_t is_err;
   union {
-    sql_list ok;
+    row_set ok;
     sql_error err;
   } val;
 } next_ret;
@@ -299,7 +305,13 @@ enum {
 };
 typedef struct {
   uint8_t tag;
-  sql_list items;
+  union {
+    sql_list items; /* the typed list */
+    struct {
+      sql_list data;    /* uint8_t */
+      sql_list offsets; /* uint32_t, one more than the rows */
+    } strings;          /* varchar, blob */
+  } data;
   sql_list validity; /* uint64_t words */
 } column_batch;
 /* result<batch, error>: tag at 0, payload at 4 */
@@ -697,15 +709,15 @@ static void print_header(sql_list columns) {
 }
 
 /* Prints `rows` (or, with `quiet`, only checks them), each value checked against its column. */
-static int print_rows(sql_list columns, sql_list rows, int quiet) {
+static int print_rows(sql_list columns, row_set rows, int quiet) {
   const sql_column* column = columns.ptr;
-  const sql_list* row = rows.ptr;
-  for (size_t r = 0; r < rows.len; ++r) {
-    if (row[r].len != columns.len) {
-      fprintf(stderr, "sql: row %zu has %zu values for %zu columns\n", r, row[r].len, columns.len);
-      return 1;
-    }
-    const sql_value* values = row[r].ptr;
+  if (rows.values.len != (size_t)rows.count * columns.len) {
+    fprintf(stderr, "sql: %zu values for %u rows of %zu columns\n", rows.values.len, rows.count,
+            columns.len);
+    return 1;
+  }
+  for (size_t r = 0; r < rows.count; ++r) {
+    const sql_value* values = (const sql_value*)rows.values.ptr + r * columns.len;
     for (size_t c = 0; c < columns.len; ++c) {
       if (!matches_kind(column[c].kind, values[c].tag)) {
         fprintf(stderr, "sql: row %zu: column %zu of type-id %u holds value case %u\n", r, c,
@@ -750,7 +762,7 @@ static void print_column(const sql_column* header, const column_batch* column, u
       printf("NULL");
       continue;
     }
-    const void* items = column->items.ptr;
+    const void* items = column->data.items.ptr;
     switch (column->tag) {
       case DATA_BOOLEAN:
         printf("%s", ((const uint8_t*)items)[r] ? "true" : "false");
@@ -785,8 +797,9 @@ static void print_column(const sql_column* header, const column_batch* column, u
         break;
       case DATA_VARCHAR:
       case DATA_BLOB: {
-        const sql_string* text = &((const sql_string*)items)[r];
-        printf("'%.*s'", (int)text->len, text->ptr);
+        const uint32_t* offsets = column->data.strings.offsets.ptr;
+        printf("'%.*s'", (int)(offsets[r + 1] - offsets[r]),
+               (const char*)column->data.strings.data.ptr + offsets[r]);
         break;
       }
       case DATA_VALUES:
@@ -801,11 +814,10 @@ static void print_column(const sql_column* header, const column_batch* column, u
 }
 
 /* Frees what berth allocated for a batch of rows (through cabi_realloc). */
-static void free_rows(sql_list rows) {
-  sql_list* row = (sql_list*)rows.ptr;
-  for (size_t r = 0; r < rows.len; ++r) {
-    sql_value* values = (sql_value*)row[r].ptr;
-    for (size_t c = 0; c < row[r].len; ++c) {
+static void free_rows(row_set rows) {
+  sql_value* values = (sql_value*)rows.values.ptr;
+  {
+    for (size_t c = 0; c < rows.values.len; ++c) {
       switch (values[c].tag) {
         case VALUE_VARCHAR:
         case VALUE_BLOB:
@@ -817,9 +829,8 @@ static void free_rows(sql_list rows) {
           break;
       }
     }
-    if (row[r].len) free(values);
   }
-  if (rows.len) free((void*)rows.ptr);
+  if (rows.values.len) free(values);
 }
 
 /* wasm-ld wraps every export of a command, cabi_realloc too, in calls to the constructors and
@@ -1059,12 +1070,12 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
       next_ret batch;
       CALL(cursor_next(*cursor, max_rows, &batch));
       if (batch.is_err) return failed(&batch.val.err);
-      if (batch.val.ok.len == 0) {
+      if (batch.val.ok.count == 0) {
         if (!count_only) printf("end\n");
         break;
       }
       if (print_rows(columns, batch.val.ok, count_only)) return 1;
-      total += batch.val.ok.len;
+      total += batch.val.ok.count;
       batches++;
       free_rows(batch.val.ok);
       if (!count_only) break;
@@ -1098,9 +1109,10 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
         break;
       }
       for (size_t c = 0; c < columns.len; ++c) {
-        if (column[c].items.len != rows) {
-          fprintf(stderr, "sql: column %zu has %zu items for %u rows\n", c, column[c].items.len,
-                  rows);
+        int strings = column[c].tag == DATA_VARCHAR || column[c].tag == DATA_BLOB;
+        size_t items = strings ? column[c].data.strings.offsets.len - 1 : column[c].data.items.len;
+        if (items != rows) {
+          fprintf(stderr, "sql: column %zu has %zu items for %u rows\n", c, items, rows);
           return 1;
         }
         if (!count_only) print_column(&((const sql_column*)columns.ptr)[c], &column[c], rows);
@@ -1108,16 +1120,15 @@ static int cursor_command(uint32_t connection, uint32_t statement, uint32_t* cur
       total += rows;
       batches++;
       if (columns.len > 0 && column[0].tag == DATA_BIGINT) {
-        for (uint32_t r = 0; r < rows; ++r) sum += ((const int64_t*)column[0].items.ptr)[r];
+        for (uint32_t r = 0; r < rows; ++r) sum += ((const int64_t*)column[0].data.items.ptr)[r];
       }
       for (size_t c = 0; c < columns.len; ++c) {
         if (column[c].tag == DATA_VARCHAR || column[c].tag == DATA_BLOB) {
-          for (uint32_t r = 0; r < rows; ++r) {
-            const sql_string* text = &((const sql_string*)column[c].items.ptr)[r];
-            if (text->len) free((void*)text->ptr);
-          }
+          if (column[c].data.strings.data.len) free((void*)column[c].data.strings.data.ptr);
+          free((void*)column[c].data.strings.offsets.ptr);
+        } else if (column[c].data.items.len) {
+          free((void*)column[c].data.items.ptr);
         }
-        if (column[c].items.len) free((void*)column[c].items.ptr);
         if (column[c].validity.len) free((void*)column[c].validity.ptr);
       }
       if (columns.len) free((void*)column);
