@@ -617,5 +617,44 @@ TEST_F(DuckDbCommandTest, AMillionRowsStreamByColumn) {
             "1000000 rows in 489 batches, sum 499999500000\n");
 }
 
+// ---- a JavaScript guest (componentize-js) ----
+
+// `berth run -q PROVIDERS --invoke EXPR duckdb_js.wasm`
+Outcome invoke_js(const std::vector<std::string>& providers, const std::string& expr) {
+  std::vector<std::string> args = {"run", "-q"};
+  args.insert(args.end(), providers.begin(), providers.end());
+  args.insert(args.end(), {"--invoke", expr, berth::testing::guest("bundles_duckdb_js")});
+  return berth(args);
+}
+
+TEST_F(DuckDbCommandTest, AJavaScriptGuestWorksThroughAWholeScenario) {
+  Outcome o = invoke_js(in_memory(), "scenario(50000)");
+  EXPECT_EQ(o.exit_code, 0) << describe(o);
+  EXPECT_EQ(
+      o.out,
+      "ok([\"loaded: n:BIGINT | 50000\", "
+      "\"aggregate: total:DECIMAL(38,2)\\ttop:BIGINT | 25024500.00\\t49999\", "
+      "\"join: tag:VARCHAR\\tn:BIGINT\\ttotal:DECIMAL(38,2) | blue\\t1\\t2.99 | "
+      "green\\t1\\t2.99 | red\\t2\\t7.98\", "
+      "\"by row: 50000 rows, ids sum to 1249975000\", "
+      "\"by column: 50000 rows, ids sum to 1249975000, 488890 bytes of names\", "
+      "\"values: d:DECIMAL(38,9)\\tsmall:DECIMAL(9,3)\\t"
+      "nested:STRUCT(a INTEGER, b DECIMAL(3,1)[])[]\\tm:MAP(VARCHAR, INTEGER[]) | "
+      "12345678901234567890.123456789\\t-0.050\\t[{'a': 1, 'b': [1.5]}]\\t{'k'=[1, 2]}\"])\n");
+}
+
+TEST_F(DuckDbCommandTest, AJavaScriptGuestKeepsAFileAcrossRunsAndGetsErrorsAsValues) {
+  std::vector<std::string> providers = with_data_dir();
+  EXPECT_EQ(invoke_js(providers, R"(query("x.db", "CREATE TABLE t AS SELECT 42 AS n"))").out,
+            "ok([\"Count:BIGINT\", \"1\"])\n");
+  EXPECT_EQ(invoke_js(providers, R"(query("x.db", "SELECT n FROM t"))").out,
+            "ok([\"n:INTEGER\", \"42\"])\n");
+  EXPECT_EQ(invoke_js(providers, R"(query("/etc/x.db", "SELECT 1"))").out,
+            "err(\"not-allowed: \\\"/etc/x.db\\\" is outside the directories this bundle's "
+            "configuration allows\")\n");
+  EXPECT_THAT(invoke_js(providers, R"(query("x.db", "SELEC 42"))").out,
+              StartsWith("err(\"parser: Parser Error: syntax error at or near"));
+}
+
 }  // namespace
 }  // namespace berth::bundles
