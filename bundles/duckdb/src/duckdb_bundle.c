@@ -58,6 +58,14 @@ static int duckdb_accepts(const char* name, const char* value) {
   return accepted;
 }
 
+/* `value` as a whole number from 0 to `max`, into `*out`; 0 when it is not one. */
+static int whole_number(const char* value, long max, long* out) {
+  char* end = NULL;
+  errno = 0;
+  *out = strtol(value, &end, 10);
+  return value[0] != '\0' && *end == '\0' && errno == 0 && *out >= 0 && *out <= max;
+}
+
 /* Reads one configuration entry into `instance`; 0 with a message when the value is wrong. */
 static int configure_entry(bundle_instance* instance, const berth_config_entry* entry,
                            char* message, size_t size) {
@@ -66,10 +74,8 @@ static int configure_entry(bundle_instance* instance, const berth_config_entry* 
     return allowed_directories_parse(&instance->allowed, value, message, size);
   }
   if (strcmp(entry->key, "threads") == 0) {
-    char* end = NULL;
-    errno = 0;
-    long threads = strtol(value, &end, 10);
-    if (value[0] == '\0' || *end != '\0' || errno != 0 || threads < 0 || threads > 4096) {
+    long threads;
+    if (!whole_number(value, 4096, &threads)) {
       snprintf(message, size,
                "configuration 'threads': expected a number of threads from 0 (DuckDB's default) "
                "to 4096, found \"%s\"",
@@ -92,10 +98,8 @@ static int configure_entry(bundle_instance* instance, const berth_config_entry* 
     return 1;
   }
   if (strcmp(entry->key, "query-timeout-ms") == 0) {
-    char* end = NULL;
-    errno = 0;
-    long timeout = strtol(value, &end, 10);
-    if (value[0] == '\0' || *end != '\0' || errno != 0 || timeout < 0 || timeout > 86400000) {
+    long timeout;
+    if (!whole_number(value, 86400000, &timeout)) {
       snprintf(message, size,
                "configuration 'query-timeout-ms': expected milliseconds from 0 (no timeout) to "
                "86400000, found \"%s\"",
@@ -302,16 +306,9 @@ berth_status sql_connection_close(berth_call* call, const sql_connection_close_p
 berth_status sql_connection_execute(berth_call* call, const sql_connection_execute_params* params,
                                     duckdb_result_query_result_error* result) {
   connection_object* connection = (connection_object*)params->self;
-  if (connection->con == NULL) {
-    result->is_err = 1;
-    result->val.err = error_closed();
-    return BERTH_OK;
-  }
-  const char* sql = sql_text(call, params->sql, &result->val.err);
-  if (sql == NULL) {
-    result->is_err = 1;
-    return BERTH_OK;
-  }
+  const char* sql =
+      connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
+  if (sql == NULL) return BERTH_OK;
   duckdb_result source;
   connection->statements_run++;
   watchdog_arm(timeout_of(call), connection->con);

@@ -68,16 +68,9 @@ berth_status cursor_start(berth_call* call, connection_object* connection,
 berth_status sql_connection_query(berth_call* call, const sql_connection_query_params* params,
                                   duckdb_result_own_cursor_error* result) {
   connection_object* connection = (connection_object*)params->self;
-  if (connection->con == NULL) {
-    result->is_err = 1;
-    result->val.err = error_closed();
-    return BERTH_OK;
-  }
-  const char* sql = sql_text(call, params->sql, &result->val.err);
-  if (sql == NULL) {
-    result->is_err = 1;
-    return BERTH_OK;
-  }
+  const char* sql =
+      connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
+  if (sql == NULL) return BERTH_OK;
   duckdb_prepared_statement prepared = NULL;
   connection->statements_run++;
   if (duckdb_prepare(connection->con, sql, &prepared) == DuckDBError) {
@@ -247,11 +240,20 @@ static int read_column(berth_call* call, const column_reader* reader, duckdb_vec
   uint32_t tag;
   size_t size = typed_column(reader->type, &tag);
   out->data.tag = tag;
+  const uint8_t* data = duckdb_vector_get_data(vector);
+  int fixed_width = tag != SQL_COLUMN_DATA_VALUES && tag != SQL_COLUMN_DATA_VARCHAR &&
+                    tag != SQL_COLUMN_DATA_BLOB && tag != SQL_COLUMN_DATA_BOOLEAN;
+  if (fixed_width && validity == NULL) {
+    /* Laid out in DuckDB's vector as in the native list, with no null slot to zero: lent
+     * as it is. berth copies it into the guest when this call returns, and the cursor keeps
+     * the chunk until its next call (docs/abi.md, "Memory": memory the bundle owns). */
+    out->data.val.values = (berth_list){data + first * size, count};
+    return 1;
+  }
   /* One more element for the offsets of a string column. */
   void* list = call->host->alloc(call, (count + 1) * (size ? size : sizeof(sql_value)), 8);
   if (list == NULL) return 0;
   out->data.val.values = (berth_list){list, count};
-  const uint8_t* data = duckdb_vector_get_data(vector);
   if (tag == SQL_COLUMN_DATA_VALUES) {
     for (idx_t row = 0; row < count; ++row) {
       if (!column_reader_read(call, reader, vector, first + row, (sql_value*)list + row)) return 0;
@@ -277,13 +279,16 @@ static int read_column(berth_call* call, const column_reader* reader, duckdb_vec
     out->data.val.varchar = (sql_string_column){{bytes, total}, {offsets, count + 1}};
   } else if (tag == SQL_COLUMN_DATA_BOOLEAN) {
     uint8_t* flags = list;
-    for (idx_t row = 0; row < count; ++row) flags[row] = data[first + row] != 0;
+    for (idx_t row = 0; row < count; ++row) {
+      flags[row] = data[first + row] != 0 &&
+                   (validity == NULL || duckdb_validity_row_is_valid(validity, first + row));
+    }
   } else {
-    /* The rest are laid out in DuckDB's vectors as in the native list: copied whole. */
+    /* The rest are laid out in DuckDB's vectors as in the native list: copied whole, then
+     * the null slots zeroed. */
     memcpy(list, data + first * size, count * size);
   }
-  if (validity != NULL && tag != SQL_COLUMN_DATA_VALUES && tag != SQL_COLUMN_DATA_VARCHAR &&
-      tag != SQL_COLUMN_DATA_BLOB) {
+  if (fixed_width) {
     /* A null row's slot holds whatever DuckDB left there: zero it. */
     for (idx_t row = 0; row < count; ++row) {
       if (!duckdb_validity_row_is_valid(validity, first + row)) {

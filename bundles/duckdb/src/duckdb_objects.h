@@ -14,7 +14,7 @@
 /* The state of one component instance: its configuration. */
 typedef struct bundle_instance {
   allowed_directories allowed;
-  char threads[16];    /* DuckDB's `threads`, or empty for its default */
+  char threads[24];    /* DuckDB's `threads`, or empty for its default */
   char max_memory[64]; /* DuckDB's `max_memory`, or empty for its default */
   int read_only;       /* file databases open with access_mode READ_ONLY */
   int shared;          /* file databases are shared with the process's other instances */
@@ -99,6 +99,11 @@ int read_rows(berth_call* call, const result_shape* shape, duckdb_data_chunk chu
 
 #define UNREADABLE_RESULT \
   "cannot read the result: out of memory, or a value DuckDB stored out of its type's range"
+
+/* The SQL text a call on `connection` gives, NUL-terminated in the arena; NULL with `*is_err`
+ * and `*error` set when the connection is closed or the text holds a NUL character. */
+const char* connection_sql(berth_call* call, const connection_object* connection, berth_str sql,
+                           bool* is_err, sql_error* error);
 
 /* Reads a whole DuckDB result into `result`: its schema, then every row. */
 berth_status read_result(berth_call* call, duckdb_result* source,

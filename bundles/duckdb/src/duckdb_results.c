@@ -101,6 +101,18 @@ const char* sql_text(berth_call* call, berth_str sql, sql_error* error) {
   return text;
 }
 
+const char* connection_sql(berth_call* call, const connection_object* connection, berth_str sql,
+                           bool* is_err, sql_error* error) {
+  const char* text = NULL;
+  if (connection->con == NULL) {
+    *error = error_closed();
+  } else {
+    text = sql_text(call, sql, error);
+  }
+  if (text == NULL) *is_err = 1;
+  return text;
+}
+
 /* ---- results ---- */
 
 int result_shape_init(berth_call* call, duckdb_result* source, result_shape* shape,
