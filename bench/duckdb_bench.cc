@@ -152,10 +152,5 @@ BENCHMARK_CAPTURE(guest_scan, columnar, ".count-batches")
 }  // namespace berth::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  berth::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return berth::bench::run_with_ratios(argc, argv);
 }

@@ -167,10 +167,5 @@ BENCHMARK_CAPTURE(wasm_kernel, crc32, "kernel_crc32", kCrcBytes)
 }  // namespace berth::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  berth::bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return berth::bench::run_with_ratios(argc, argv);
 }

@@ -18,4 +18,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> native_ns_, wasm_ns_;
 };
 
+// A benchmark program's main: Google Benchmark's, reporting through a RatioReporter.
+int run_with_ratios(int argc, char** argv);
+
 }  // namespace berth::bench

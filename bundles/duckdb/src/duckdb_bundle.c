@@ -310,15 +310,8 @@ berth_status sql_connection_execute(berth_call* call, const sql_connection_execu
       connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
   if (sql == NULL) return BERTH_OK;
   duckdb_result source;
-  connection->statements_run++;
-  watchdog_arm(timeout_of(call), connection->con);
-  duckdb_state state = duckdb_query(connection->con, sql, &source);
-  watchdog_disarm(timeout_of(call));
-  if (state == DuckDBError) {
+  if (!run_sql(call, connection, sql, &source, &result->val.err)) {
     result->is_err = 1;
-    result->val.err =
-        error_from_duckdb(call, duckdb_result_error_type(&source), duckdb_result_error(&source));
-    duckdb_destroy_result(&source);
     return BERTH_OK;
   }
   berth_status status = read_result(call, &source, result);
@@ -335,16 +328,11 @@ static void run_plain(berth_call* call, connection_object* connection, const cha
     return;
   }
   duckdb_result source;
-  connection->statements_run++;
-  watchdog_arm(timeout_of(call), connection->con);
-  duckdb_state state = duckdb_query(connection->con, sql, &source);
-  watchdog_disarm(timeout_of(call));
-  if (state == DuckDBError) {
+  if (run_sql(call, connection, sql, &source, &result->val.err)) {
+    duckdb_destroy_result(&source);
+  } else {
     result->is_err = 1;
-    result->val.err =
-        error_from_duckdb(call, duckdb_result_error_type(&source), duckdb_result_error(&source));
   }
-  duckdb_destroy_result(&source);
 }
 
 berth_status sql_connection_begin_transaction(berth_call* call,

@@ -44,8 +44,7 @@ berth_status cursor_start(berth_call* call, connection_object* connection,
   watchdog_disarm(timeout_of(call));
   if (state == DuckDBError) {
     result->is_err = 1;
-    result->val.err = error_from_duckdb(call, duckdb_result_error_type(&cursor->result),
-                                        duckdb_result_error(&cursor->result));
+    result->val.err = error_of_result(call, &cursor->result);
     duckdb_destroy_result(&cursor->result);
     if (cursor->owned) duckdb_destroy_prepare(&cursor->owned);
     free(cursor);
@@ -71,13 +70,9 @@ berth_status sql_connection_query(berth_call* call, const sql_connection_query_p
   const char* sql =
       connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
   if (sql == NULL) return BERTH_OK;
-  duckdb_prepared_statement prepared = NULL;
-  connection->statements_run++;
-  if (duckdb_prepare(connection->con, sql, &prepared) == DuckDBError) {
-    const char* message = duckdb_prepare_error(prepared);
+  duckdb_prepared_statement prepared = prepare_sql(call, connection, sql, &result->val.err);
+  if (prepared == NULL) {
     result->is_err = 1;
-    result->val.err = error_from_duckdb(call, error_type_of_message(message), message);
-    duckdb_destroy_prepare(&prepared);
     return BERTH_OK;
   }
   return cursor_start(call, connection, prepared, 1, result);
@@ -141,10 +136,9 @@ static idx_t cursor_available(berth_call* call, cursor_object* cursor, int* fail
     cursor->offset = 0;
     if (cursor->chunk == NULL) {
       cursor->exhausted = 1;
-      const char* message = duckdb_result_error(&cursor->result);
-      if (message != NULL) {
+      if (duckdb_result_error(&cursor->result) != NULL) {
         *failed = 1;
-        *error = error_from_duckdb(call, duckdb_result_error_type(&cursor->result), message);
+        *error = error_of_result(call, &cursor->result);
       }
     }
   }

@@ -105,6 +105,18 @@ int read_rows(berth_call* call, const result_shape* shape, duckdb_data_chunk chu
 const char* connection_sql(berth_call* call, const connection_object* connection, berth_str sql,
                            bool* is_err, sql_error* error);
 
+/* DuckDB's error, with its class, of a call that failed with `source` (still the caller's). */
+sql_error error_of_result(berth_call* call, duckdb_result* source);
+
+/* Prepares `sql` on `connection`, a statement started on it; NULL with DuckDB's error. */
+duckdb_prepared_statement prepare_sql(berth_call* call, connection_object* connection,
+                                      const char* sql, sql_error* error);
+
+/* Runs `sql` on `connection` under the query timeout, a statement started on it: 1 with its
+ * result in `*source` (the caller destroys it), or 0 with DuckDB's error. */
+int run_sql(berth_call* call, connection_object* connection, const char* sql, duckdb_result* source,
+            sql_error* error);
+
 /* Reads a whole DuckDB result into `result`: its schema, then every row. */
 berth_status read_result(berth_call* call, duckdb_result* source,
                          duckdb_result_query_result_error* result);

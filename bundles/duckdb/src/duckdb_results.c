@@ -113,6 +113,34 @@ const char* connection_sql(berth_call* call, const connection_object* connection
   return text;
 }
 
+sql_error error_of_result(berth_call* call, duckdb_result* source) {
+  return error_from_duckdb(call, duckdb_result_error_type(source), duckdb_result_error(source));
+}
+
+duckdb_prepared_statement prepare_sql(berth_call* call, connection_object* connection,
+                                      const char* sql, sql_error* error) {
+  duckdb_prepared_statement prepared = NULL;
+  connection->statements_run++;
+  if (duckdb_prepare(connection->con, sql, &prepared) == DuckDBSuccess) return prepared;
+  /* A failed prepare keeps DuckDB's message until destroyed; its class is not kept. */
+  const char* message = duckdb_prepare_error(prepared);
+  *error = error_from_duckdb(call, error_type_of_message(message), message);
+  duckdb_destroy_prepare(&prepared);
+  return NULL;
+}
+
+int run_sql(berth_call* call, connection_object* connection, const char* sql, duckdb_result* source,
+            sql_error* error) {
+  connection->statements_run++;
+  watchdog_arm(timeout_of(call), connection->con);
+  duckdb_state state = duckdb_query(connection->con, sql, source);
+  watchdog_disarm(timeout_of(call));
+  if (state == DuckDBSuccess) return 1;
+  *error = error_of_result(call, source);
+  duckdb_destroy_result(source);
+  return 0;
+}
+
 /* ---- results ---- */
 
 int result_shape_init(berth_call* call, duckdb_result* source, result_shape* shape,

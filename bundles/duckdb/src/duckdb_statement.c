@@ -25,18 +25,17 @@ berth_status sql_connection_prepare(berth_call* call, const sql_connection_prepa
   const char* sql =
       connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
   if (sql == NULL) return BERTH_OK;
-  statement_object* statement = calloc(1, sizeof *statement);
-  if (statement == NULL) return call->host->trap(call, "out of memory");
-  connection->statements_run++;
-  if (duckdb_prepare(connection->con, sql, &statement->prepared) == DuckDBError) {
-    /* A failed prepare keeps DuckDB's message until destroyed; its class is not kept. */
-    const char* message = duckdb_prepare_error(statement->prepared);
+  duckdb_prepared_statement prepared = prepare_sql(call, connection, sql, &result->val.err);
+  if (prepared == NULL) {
     result->is_err = 1;
-    result->val.err = error_from_duckdb(call, error_type_of_message(message), message);
-    duckdb_destroy_prepare(&statement->prepared);
-    free(statement);
     return BERTH_OK;
   }
+  statement_object* statement = calloc(1, sizeof *statement);
+  if (statement == NULL) {
+    duckdb_destroy_prepare(&prepared);
+    return call->host->trap(call, "out of memory");
+  }
+  statement->prepared = prepared;
   statement->link.close = statement_close;
   statement->connection = connection;
   connection_adopt(connection, &statement->link);
@@ -196,8 +195,7 @@ berth_status sql_statement_execute(berth_call* call, const sql_statement_execute
   watchdog_disarm(timeout_of(call));
   if (state == DuckDBError) {
     result->is_err = 1;
-    result->val.err =
-        error_from_duckdb(call, duckdb_result_error_type(&source), duckdb_result_error(&source));
+    result->val.err = error_of_result(call, &source);
     duckdb_destroy_result(&source);
     return BERTH_OK;
   }

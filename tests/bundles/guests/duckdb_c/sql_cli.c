@@ -816,18 +816,16 @@ static void print_column(const sql_column* header, const column_batch* column, u
 /* Frees what berth allocated for a batch of rows (through cabi_realloc). */
 static void free_rows(row_set rows) {
   sql_value* values = (sql_value*)rows.values.ptr;
-  {
-    for (size_t c = 0; c < rows.values.len; ++c) {
-      switch (values[c].tag) {
-        case VALUE_VARCHAR:
-        case VALUE_BLOB:
-        case VALUE_BIT:
-        case VALUE_ENUM:
-          if (values[c].val.varchar.len) free((void*)values[c].val.varchar.ptr);
-          break;
-        case VALUE_NESTED: /* the test's nested values in cursors are not freed part by part */
-          break;
-      }
+  for (size_t c = 0; c < rows.values.len; ++c) {
+    switch (values[c].tag) {
+      case VALUE_VARCHAR:
+      case VALUE_BLOB:
+      case VALUE_BIT:
+      case VALUE_ENUM:
+        if (values[c].val.varchar.len) free((void*)values[c].val.varchar.ptr);
+        break;
+      case VALUE_NESTED: /* the test's nested values in cursors are not freed part by part */
+        break;
     }
   }
   if (rows.values.len) free(values);
