@@ -67,14 +67,9 @@ berth_status cursor_start(berth_call* call, connection_object* connection,
 berth_status sql_connection_query(berth_call* call, const sql_connection_query_params* params,
                                   duckdb_result_own_cursor_error* result) {
   connection_object* connection = (connection_object*)params->self;
-  const char* sql =
-      connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
-  if (sql == NULL) return BERTH_OK;
-  duckdb_prepared_statement prepared = prepare_sql(call, connection, sql, &result->val.err);
-  if (prepared == NULL) {
-    result->is_err = 1;
-    return BERTH_OK;
-  }
+  duckdb_prepared_statement prepared =
+      prepare_sql(call, connection, params->sql, &result->is_err, &result->val.err);
+  if (prepared == NULL) return BERTH_OK;
   return cursor_start(call, connection, prepared, 1, result);
 }
 

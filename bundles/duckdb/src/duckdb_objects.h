@@ -108,9 +108,10 @@ const char* connection_sql(berth_call* call, const connection_object* connection
 /* DuckDB's error, with its class, of a call that failed with `source` (still the caller's). */
 sql_error error_of_result(berth_call* call, duckdb_result* source);
 
-/* Prepares `sql` on `connection`, a statement started on it; NULL with DuckDB's error. */
+/* Prepares the guest's `sql` on `connection`, a statement started on it; NULL with `*is_err`
+ * and `*error` set as connection_sql does, or with DuckDB's error. */
 duckdb_prepared_statement prepare_sql(berth_call* call, connection_object* connection,
-                                      const char* sql, sql_error* error);
+                                      berth_str sql, bool* is_err, sql_error* error);
 
 /* Runs `sql` on `connection` under the query timeout, a statement started on it: 1 with its
  * result in `*source` (the caller destroys it), or 0 with DuckDB's error. */

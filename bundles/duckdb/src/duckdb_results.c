@@ -118,12 +118,15 @@ sql_error error_of_result(berth_call* call, duckdb_result* source) {
 }
 
 duckdb_prepared_statement prepare_sql(berth_call* call, connection_object* connection,
-                                      const char* sql, sql_error* error) {
+                                      berth_str sql, bool* is_err, sql_error* error) {
+  const char* text = connection_sql(call, connection, sql, is_err, error);
+  if (text == NULL) return NULL;
   duckdb_prepared_statement prepared = NULL;
   connection->statements_run++;
-  if (duckdb_prepare(connection->con, sql, &prepared) == DuckDBSuccess) return prepared;
+  if (duckdb_prepare(connection->con, text, &prepared) == DuckDBSuccess) return prepared;
   /* A failed prepare keeps DuckDB's message until destroyed; its class is not kept. */
   const char* message = duckdb_prepare_error(prepared);
+  *is_err = 1;
   *error = error_from_duckdb(call, error_type_of_message(message), message);
   duckdb_destroy_prepare(&prepared);
   return NULL;

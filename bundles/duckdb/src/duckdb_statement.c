@@ -22,14 +22,9 @@ static void statement_close(connection_child* link) {
 berth_status sql_connection_prepare(berth_call* call, const sql_connection_prepare_params* params,
                                     duckdb_result_own_statement_error* result) {
   connection_object* connection = (connection_object*)params->self;
-  const char* sql =
-      connection_sql(call, connection, params->sql, &result->is_err, &result->val.err);
-  if (sql == NULL) return BERTH_OK;
-  duckdb_prepared_statement prepared = prepare_sql(call, connection, sql, &result->val.err);
-  if (prepared == NULL) {
-    result->is_err = 1;
-    return BERTH_OK;
-  }
+  duckdb_prepared_statement prepared =
+      prepare_sql(call, connection, params->sql, &result->is_err, &result->val.err);
+  if (prepared == NULL) return BERTH_OK;
   statement_object* statement = calloc(1, sizeof *statement);
   if (statement == NULL) {
     duckdb_destroy_prepare(&prepared);
