@@ -70,11 +70,24 @@ function run(connection, sql) {
   return [header(result.columns), ...rowLines(result.columns, result.rows)].join(' | ');
 }
 
-export function scenario(rows) {
-  const database = Database.open(':memory:');
-  const connection = database.connect();
-  const lines = [];
+// Opens the database file `path`, runs `work` with a connection, and closes both.
+function withConnection(path, work) {
+  let database, connection;
   try {
+    database = Database.open(path);
+    connection = database.connect();
+    return work(connection);
+  } catch (e) {
+    throw describe(e);
+  } finally {
+    drop(connection);
+    drop(database);
+  }
+}
+
+export function load(path, rows) {
+  return withConnection(path, (connection) => {
+    const lines = [];
     connection.execute('CREATE TABLE items (id BIGINT, name VARCHAR, price DECIMAL(10,2))');
     connection.execute('CREATE TABLE tags (item BIGINT, tag VARCHAR)');
 
@@ -103,7 +116,14 @@ export function scenario(rows) {
       insert.execute();
     }
     drop(insert);
+    lines.push(`tags: ${run(connection, 'SELECT count(*) AS n FROM tags')}`);
+    return lines;
+  });
+}
 
+export function report(path) {
+  return withConnection(path, (connection) => {
+    const lines = [];
     lines.push(`aggregate: ${run(connection, 'SELECT sum(price) AS total, max(id) AS top FROM items')}`);
     lines.push(`join: ${run(connection,
       "SELECT t.tag, count(*) AS n, sum(i.price) AS total FROM tags t JOIN items i ON i.id = t.item GROUP BY t.tag ORDER BY t.tag")}`);
@@ -112,18 +132,22 @@ export function scenario(rows) {
     let cursor = connection.query('SELECT id, name FROM items');
     let count = 0;
     let sum = 0n;
+    let text = 0;
     for (;;) {
       const batch = cursor.next(4096);
       if (batch.count === 0) break;
-      for (let r = 0; r < batch.count; ++r) sum += batch.values[r * 2].val;
+      for (let r = 0; r < batch.count; ++r) {
+        sum += batch.values[r * 2].val;
+        text += batch.values[r * 2 + 1].val.length;
+      }
       count += batch.count;
     }
     drop(cursor);
-    lines.push(`by row: ${count} rows, ids sum to ${sum}`);
+    lines.push(`by row: ${count} rows, ids sum to ${sum}, ${text} characters of names`);
     cursor = connection.query('SELECT id, name FROM items');
     count = 0;
     sum = 0n;
-    let text = 0;
+    text = 0;
     for (;;) {
       const batch = cursor.nextBatch(4096);
       if (batch.rows === 0) break;
@@ -139,25 +163,12 @@ export function scenario(rows) {
       "SELECT 12345678901234567890.123456789::DECIMAL(38,9) AS d, (-0.05)::DECIMAL(9,3) AS small, " +
       "[{'a': 1, 'b': [1.5::DECIMAL(3,1)]}] AS nested, MAP {'k': [1, 2]} AS m")}`);
     return lines;
-  } catch (e) {
-    throw describe(e);
-  } finally {
-    drop(connection);
-    drop(database);
-  }
+  });
 }
 
 export function query(path, sql) {
-  let database, connection;
-  try {
-    database = Database.open(path);
-    connection = database.connect();
+  return withConnection(path, (connection) => {
     const result = connection.execute(sql);
     return [header(result.columns), ...rowLines(result.columns, result.rows)];
-  } catch (e) {
-    throw describe(e);
-  } finally {
-    drop(connection);
-    drop(database);
-  }
+  });
 }
