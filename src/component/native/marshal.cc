@@ -335,7 +335,7 @@ class Checker {
                           "string can be (2^32 - 1)",
                           s.len));
         }
-        BERTH_TRY(check_place(s.ptr, s.len, "the string", fmt::format("{} bytes", s.len)));
+        BERTH_TRY(check_place(s.ptr, s.len, "the string", s.len, "bytes"));
         if (!is_valid_utf8(std::string_view(s.ptr, s.len))) {
           return path_.error("the string is not valid UTF-8");
         }
@@ -388,7 +388,7 @@ class Checker {
             return path_.error("the list's byte size overflows");
           }
           if (bytes != 0) {
-            BERTH_TRY(check_place(list.ptr, bytes, "the list", fmt::format("{} elements", count)));
+            BERTH_TRY(check_place(list.ptr, bytes, "the list", count, "elements"));
           }
           if (element.size == 0 && count > (size_t{1} << 24)) {
             return path_.error("a list of empty elements is implausibly long");
@@ -412,15 +412,18 @@ class Checker {
  private:
   // Memory a result points to: the arena, an argument, or the callee's own (a borrow berth
   // copies before the callee runs again). What starts in the arena or an argument must end
-  // there: a length past it is a bug, not a borrow.
-  Result<void> check_place(const void* ptr, size_t bytes, std::string_view what,
-                           const std::string& size) {
-    if (ptr == nullptr) return path_.error(fmt::format("{} ({}) points to NULL", what, size));
+  // there: a length past it is a bug, not a borrow. `count` `unit` (e.g. "3 elements") names
+  // the size in a message; formatted only then, as this runs for every string of a result.
+  Result<void> check_place(const void* ptr, size_t bytes, std::string_view what, size_t count,
+                           std::string_view unit) {
+    if (ptr == nullptr) {
+      return path_.error(fmt::format("{} ({} {}) points to NULL", what, count, unit));
+    }
     if (arena_.locate(ptr, bytes) == NativeArena::Place::kOverruns) {
       return path_.error(
-          fmt::format("{} ({} at {}) runs past the end of the call's arena "
+          fmt::format("{} ({} {} at {}) runs past the end of the call's arena "
                       "block or argument it starts in",
-                      what, size, ptr));
+                      what, count, unit, ptr));
     }
     return {};
   }
