@@ -14,6 +14,7 @@ apt_packages=(
   clang-19 lld-19 libclang-rt-19-dev wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
   libtomlplusplus-dev libcli11-dev libfmt-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
+  libp11-kit-dev softhsm2
   libicu72 libuv1 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
 )
 missing=()

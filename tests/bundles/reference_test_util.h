@@ -36,10 +36,10 @@ inline std::string toml_string(const std::string& text) {
 class ReferenceBundleTest : public berth::testing::TempDirTest {
  protected:
   // A copy of the built bundle `name` whose host.toml [config] is `config` (TOML lines), so the
-  // configuration reaches the bundle through --host-bundle alone.
+  // configuration reaches the bundle through --host-bundle alone. Each call makes a new copy.
   fs::path configured_copy(const std::string& name, const std::string& config) {
     fs::path from = built_bundle(name);
-    fs::path to = dir_ / ("copy-of-" + name);
+    fs::path to = dir_ / ("copy-of-" + name + "-" + std::to_string(++copies_));
     fs::create_directories(to);
     fs::copy(from / "wit", to / "wit", fs::copy_options::recursive);
     fs::copy(from / "lib", to / "lib", fs::copy_options::recursive);
@@ -62,6 +62,7 @@ class ReferenceBundleTest : public berth::testing::TempDirTest {
   }
 
   std::string db() const { return (dir_ / "kv.db").string(); }
+  int copies_ = 0;
   std::string path_config() const { return "path = " + toml_string(db()) + "\n"; }
 };
 
