@@ -7,52 +7,33 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "bundles/reference_test_util.h"
+#include "bundles/softhsm_token.h"
 
 namespace berth::bundles {
 namespace {
 
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using namespace berth::bundles::testing;
 
-constexpr char kLabel[] = "berth-test";
-constexpr char kPin[] = "1234";
-constexpr char kSoPin[] = "5678";
+constexpr const char* kLabel = kTokenLabel;
+constexpr const char* kPin = kUserPin;
 
 class Pkcs11CommandTest : public ReferenceBundleTest {
  protected:
   void SetUp() override {
     ReferenceBundleTest::SetUp();
-    fs::create_directories(dir_ / "tokens");
-    fs::path conf = write("softhsm2.conf", "directories.tokendir = " + (dir_ / "tokens").string() +
-                                               "\nobjectstore.backend = file\nlog.level = ERROR\n");
-    setenv("SOFTHSM2_CONF", conf.c_str(), 1);
-    // softhsm2-util says which slot the initialised token moved to.
-    std::string log = (dir_ / "init.log").string();
-    std::string command = std::string(BERTH_SOFTHSM2_UTIL) + " --init-token --free --label " +
-                          kLabel + " --pin " + kPin + " --so-pin " + kSoPin + " > " + log + " 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << read(log);
-    std::smatch match;
-    std::string said = read(log);
-    ASSERT_TRUE(std::regex_search(said, match, std::regex("reassigned to slot ([0-9]+)"))) << said;
-    slot_ = match[1];
+    slot_ = init_softhsm_token(dir_);
+    ASSERT_FALSE(slot_.empty());
   }
 
   void TearDown() override {
     unsetenv("SOFTHSM2_CONF");
     ReferenceBundleTest::TearDown();
-  }
-
-  static std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
   }
 
   // The bundle configured with the token's label, the user PIN and `more` TOML lines.
@@ -249,6 +230,439 @@ TEST_F(Pkcs11CommandTest, ExplainsABadConfiguration) {
   EXPECT_EQ(o.exit_code, 125) << describe(o);
   EXPECT_THAT(o.err, HasSubstr("configuration 'allow-guest-pin': expected true or false, found "
                                "\"maybe\""));
+}
+
+// ---- step 2: the whole surface ----
+
+TEST_F(Pkcs11CommandTest, DescribesMechanisms) {
+  std::string out = ok(bundle(), {".mechanisms", slot_, "0x1087", "0x1041", "0x9999"});
+  EXPECT_THAT(out, HasSubstr(" mechanisms\n0x1087 yes\n0x1041 yes\n0x9999 no\n"));
+  EXPECT_EQ(ok(bundle(), {".mechanism-info", slot_, "0x1087"}),
+            "key size 16 to 32, flags: encrypt decrypt\n");
+  EXPECT_EQ(error(bundle(), {".mechanism-info", slot_, "0x9999"}),
+            "p11: error: mechanism-invalid\n");
+  EXPECT_EQ(error(bundle(), {".mechanisms", "1"}),
+            "p11: error: not-allowed: slot 1 is not one the configuration lists (slots, "
+            "token-labels)\n");
+}
+
+TEST_F(Pkcs11CommandTest, KeepsObjectsByTemplate) {
+  EXPECT_EQ(ok(bundle(),
+               {".open", slot_,    "rw",      ".login", "user",   ".session-info", ".create-data",
+                "notes", "hello",  ".find",   "notes",  ".attrs", "found0",        "class",
+                "label", "value",  "token",   ".set",   "found0", "label=renamed", ".find",
+                "notes", ".find",  "renamed", ".copy",  "found0", "copy",          "copied",
+                ".find", "copied", ".remove", "found0", ".find",  "copied",        ".find-all"}),
+            "session open\nlogged in\n"
+            "slot " +
+                slot_ +
+                ", read-write-user, rw\n"
+                "created notes\nfound 1\nfound0: data\n"
+                "class=data\nlabel=notes\nvalue=5 bytes\ntoken=false\n"
+                "set\nfound 0\nfound 1\nfound0: data\ncopied copy\n"
+                "found 1\nfound0: data\nremoved found0\nfound 0\n"
+                "found 1\nfound0: data\n");
+}
+
+TEST_F(Pkcs11CommandTest, GeneratedKeysAreSensitiveAndStayOnTheToken) {
+  EXPECT_EQ(error(bundle(), {"--keep-going",
+                             ".open",
+                             slot_,
+                             "rw",
+                             ".login",
+                             "user",
+                             ".genkey",
+                             "k",
+                             "aes",
+                             "32",
+                             ".attrs",
+                             "k",
+                             "class",
+                             "key-type",
+                             "label",
+                             "value-len",
+                             "sensitive",
+                             "extractable",
+                             "always-sensitive",
+                             "local",
+                             ".attrs",
+                             "k",
+                             "value",
+                             ".size",
+                             "k",
+                             ".genkey",
+                             "x",
+                             "aes",
+                             "32",
+                             "extractable",
+                             ".genkey",
+                             "y",
+                             "aes",
+                             "32",
+                             "not-sensitive",
+                             ".create-aes",
+                             "z",
+                             "00112233445566778899aabbccddeeff",
+                             "extractable"}),
+            "session open\nlogged in\ngenerated key k\n"
+            "class=secret-key\nkey-type=aes\nlabel=k\nvalue-len=32\nsensitive=true\n"
+            "extractable=false\nalways-sensitive=true\nlocal=true\n"
+            "p11: error: attribute-sensitive\n"
+            // SoftHSM2 does not say how big an object is.
+            "size unknown\n"
+            "p11: error: not-allowed: a component may not make keys that are extractable or "
+            "not sensitive (configuration 'allow-extractable-keys' is false)\n"
+            "p11: error: not-allowed: a component may not make keys that are extractable or "
+            "not sensitive (configuration 'allow-extractable-keys' is false)\n"
+            "p11: error: not-allowed: a component may not make keys that are extractable or "
+            "not sensitive (configuration 'allow-extractable-keys' is false)\n");
+}
+
+TEST_F(Pkcs11CommandTest, EncryptsAndDecryptsWithAesAndRsa) {
+  EXPECT_EQ(error(bundle(), {"--keep-going",
+                             ".open",
+                             slot_,
+                             "rw",
+                             ".login",
+                             "user",
+                             ".genkey",
+                             "k",
+                             "aes",
+                             "32",
+                             ".encrypt",
+                             "k",
+                             "aes-gcm",
+                             "secret message",
+                             ".decrypt",
+                             "k",
+                             "aes-gcm",
+                             ".aad",
+                             "other",
+                             ".decrypt",
+                             "k",
+                             "aes-gcm",
+                             ".aad",
+                             "berth",
+                             ".tamper",
+                             ".decrypt",
+                             "k",
+                             "aes-gcm",
+                             ".encrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             "secret message",
+                             ".decrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             ".genpair",
+                             "r",
+                             "rsa",
+                             "2048",
+                             ".encrypt",
+                             "r.public",
+                             "rsa-pkcs-oaep-sha1",
+                             "oaep secret",
+                             ".decrypt",
+                             "r.private",
+                             "rsa-pkcs-oaep-sha1"}),
+            "session open\nlogged in\ngenerated key k\n"
+            // 14 bytes and a 16-byte tag.
+            "ciphertext 30 bytes\nplaintext: secret message\n"
+            // SoftHSM2 reports a wrong tag as general-error.
+            "p11: error: general-error\ntampered\np11: error: general-error\n"
+            "ciphertext 16 bytes\nplaintext: secret message\n"
+            "generated pair r\nciphertext 256 bytes\nplaintext: oaep secret\n");
+}
+
+TEST_F(Pkcs11CommandTest, SignsWithRsaHmacAndEcdsaAtOnceAndInParts) {
+  EXPECT_EQ(ok(bundle(), {".open",
+                          slot_,
+                          "rw",
+                          ".login",
+                          "user",
+                          ".genpair",
+                          "r",
+                          "rsa",
+                          "2048",
+                          ".sign-key",
+                          "r.private",
+                          "sha256-rsa-pkcs",
+                          "msg",
+                          ".verify-key",
+                          "r.public",
+                          "sha256-rsa-pkcs",
+                          "msg",
+                          ".verify-key",
+                          "r.public",
+                          "sha256-rsa-pkcs",
+                          "other",
+                          ".sign-key",
+                          "r.private",
+                          "sha256-rsa-pkcs-pss",
+                          "msg",
+                          ".verify-key",
+                          "r.public",
+                          "sha256-rsa-pkcs-pss",
+                          "msg",
+                          ".verify-key",
+                          "r.public",
+                          "sha256-rsa-pkcs-pss",
+                          "msh",
+                          ".genkey",
+                          "h",
+                          "generic",
+                          "32",
+                          ".sign-key",
+                          "h",
+                          "sha256-hmac",
+                          "msg",
+                          ".verify-key",
+                          "h",
+                          "sha256-hmac",
+                          "msg",
+                          ".verify-key",
+                          "h",
+                          "sha256-hmac",
+                          "msgx",
+                          ".genpair",
+                          "e",
+                          "ec",
+                          "p256",
+                          ".sign-parts",
+                          "e.private",
+                          "ecdsa-sha256",
+                          "hello ",
+                          "world",
+                          ".verify-parts",
+                          "e.public",
+                          "ecdsa-sha256",
+                          "hello ",
+                          "world",
+                          ".verify-key",
+                          "e.public",
+                          "ecdsa-sha256",
+                          "hello world",
+                          ".verify-parts",
+                          "e.public",
+                          "ecdsa-sha256",
+                          "hello ",
+                          "World",
+                          ".sign-parts",
+                          "r.private",
+                          "sha256-rsa-pkcs",
+                          "a",
+                          "b",
+                          ".verify-key",
+                          "r.public",
+                          "sha256-rsa-pkcs",
+                          "ab"}),
+            "session open\nlogged in\ngenerated pair r\n"
+            "signature 256 bytes\nvalid\ninvalid\n"
+            "signature 256 bytes\nvalid\ninvalid\n"
+            "generated key h\nsignature 32 bytes\nvalid\ninvalid\n"
+            // In parts, and checked at once: the same signature.
+            "generated pair e\nsignature 64 bytes in 2 parts\nvalid\nvalid\ninvalid\n"
+            "signature 256 bytes in 2 parts\nvalid\n");
+}
+
+TEST_F(Pkcs11CommandTest, DigestsAtOnceAndInParts) {
+  EXPECT_EQ(
+      ok(bundle(), {".open", slot_, "ro", ".digest", "sha256", "abc", ".digest-parts", "sha256",
+                    "a", "b", "c", ".digest", "sha384", "abc"}),
+      "session open\n"
+      "digest ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"
+      "digest ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"
+      "digest cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358"
+      "baeca134c825a7\n");
+}
+
+TEST_F(Pkcs11CommandTest, EncryptsInPartsOneOperationAtATime) {
+  EXPECT_EQ(error(bundle(), {"--keep-going",
+                             ".open",
+                             slot_,
+                             "rw",
+                             ".login",
+                             "user",
+                             ".genkey",
+                             "k",
+                             "aes",
+                             "32",
+                             ".encrypt-parts",
+                             "k",
+                             "aes-cbc-pad",
+                             "first part ",
+                             "second part",
+                             ".decrypt-parts",
+                             "k",
+                             "aes-cbc-pad",
+                             "3",
+                             ".encrypt-parts",
+                             "k",
+                             "aes-gcm",
+                             "first part ",
+                             "second part",
+                             ".decrypt-parts",
+                             "k",
+                             "aes-gcm",
+                             "3",
+                             ".begin-encrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             ".update",
+                             "0123456789abcdef0123",
+                             ".encrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             "busy",
+                             ".finish",
+                             ".encrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             "free",
+                             ".begin-encrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             ".drop-encryptor",
+                             ".encrypt",
+                             "k",
+                             "aes-cbc-pad",
+                             "free again"}),
+            "session open\nlogged in\ngenerated key k\n"
+            "ciphertext 32 bytes in 2 parts\nplaintext: first part second part\n"
+            "ciphertext 38 bytes in 2 parts\nplaintext: first part second part\n"
+            "encrypting\n16 bytes out\n"
+            // One encryption per session at a time.
+            "p11: error: operation-active\n16 bytes out, finished\n"
+            "ciphertext 16 bytes\n"
+            // Dropped unfinished, the operation ends.
+            "encrypting\nencryptor dropped\nciphertext 16 bytes\n");
+}
+
+TEST_F(Pkcs11CommandTest, WrapsUnwrapsAndDerivesKeys) {
+  EXPECT_EQ(error(bundle("allow-extractable-keys = true\n"), {"--keep-going",
+                                                              ".open",
+                                                              slot_,
+                                                              "rw",
+                                                              ".login",
+                                                              "user",
+                                                              ".genkey",
+                                                              "w",
+                                                              "aes",
+                                                              "32",
+                                                              ".genkey",
+                                                              "k",
+                                                              "aes",
+                                                              "16",
+                                                              "extractable",
+                                                              ".genkey",
+                                                              "n",
+                                                              "aes",
+                                                              "16",
+                                                              ".wrap",
+                                                              "w",
+                                                              "aes-key-wrap",
+                                                              "k",
+                                                              ".unwrap",
+                                                              "w",
+                                                              "aes-key-wrap",
+                                                              "k2",
+                                                              ".encrypt",
+                                                              "k",
+                                                              "aes-gcm",
+                                                              "hi",
+                                                              ".decrypt",
+                                                              "k2",
+                                                              "aes-gcm",
+                                                              ".attrs",
+                                                              "k2",
+                                                              "extractable",
+                                                              "sensitive",
+                                                              ".wrap",
+                                                              "w",
+                                                              "aes-key-wrap",
+                                                              "n",
+                                                              ".genpair",
+                                                              "a",
+                                                              "ec",
+                                                              "p256",
+                                                              ".genpair",
+                                                              "b",
+                                                              "ec",
+                                                              "p256",
+                                                              ".derive",
+                                                              "a",
+                                                              "b",
+                                                              "ab",
+                                                              ".derive",
+                                                              "b",
+                                                              "a",
+                                                              "ba",
+                                                              ".sign-key",
+                                                              "ab",
+                                                              "sha256-hmac",
+                                                              "m",
+                                                              ".verify-key",
+                                                              "ba",
+                                                              "sha256-hmac",
+                                                              "m"}),
+            "session open\nlogged in\ngenerated key w\ngenerated key k\ngenerated key n\n"
+            "wrapped 24 bytes\nunwrapped k2\nciphertext 18 bytes\nplaintext: hi\n"
+            // Unwrapped keys are hidden unless the template says otherwise.
+            "extractable=false\nsensitive=true\n"
+            "p11: error: key-unextractable\n"
+            // ECDH both ways gives one secret: a MAC made with one checks with the other.
+            "generated pair a\ngenerated pair b\nderived ab\nderived ba\nsignature 32 bytes\n"
+            "valid\n");
+}
+
+TEST_F(Pkcs11CommandTest, InitialisesTheTokenAndItsPinsWhenAllowed) {
+  std::string config = "module = " + toml_string(BERTH_SOFTHSM2_MODULE) + "\nslots = \"" + slot_ +
+                       "\"\npin = \"1234\"\nso-pin = \"5678\"\n";
+  std::vector<std::string> allowed = {
+      "--host-bundle",
+      configured_copy("pkcs11",
+                      config + "allow-token-initialization = true\nallow-guest-pin = true\n")
+          .string()};
+  EXPECT_EQ(error({"--host-bundle", configured_copy("pkcs11", config).string()},
+                  {".init-token", slot_, "fresh"}),
+            "p11: error: not-allowed: a component may not initialise a token (configuration "
+            "'allow-token-initialization' is false)\n");
+  std::string out = error(
+      allowed, {"--keep-going", ".init-token", slot_,    "fresh",    ".token", slot_,  ".open",
+                slot_,          "rw",          ".login", "user",     ".login", "so",   ".init-pin",
+                ".logout",      ".login",      "user",   ".set-pin", "-",      "9999", ".logout",
+                ".login-pin",   "user",        "9999",   ".set-pin", "9999",   "1234", ".logout",
+                ".login",       "user"});
+  EXPECT_EQ(std::regex_replace(out, std::regex("serial [0-9a-f]+"), "serial S"),
+            "token initialised\n"
+            "token fresh | SoftHSM project | SoftHSM v2 | serial S\n"
+            "flags: rng login-required restore-key-not-needed token-initialized\n"
+            "pin length 4 to 255\n"
+            // Initialising the token removed the user PIN; the security officer sets it again.
+            "session open\np11: error: user-pin-not-initialized\nlogged in\npin initialised\n"
+            "logged out\nlogged in\n"
+            // Changed to the component's PIN and back.
+            "pin changed\nlogged out\nlogged in\npin changed\nlogged out\nlogged in\n");
+  // Without the security officer's PIN in the configuration, or with a wrong one of the
+  // component's own.
+  EXPECT_EQ(error(allowed, {".init-token-pin", slot_, "0000", "again"}),
+            "p11: error: pin-incorrect\n");
+  EXPECT_EQ(error(allowed, {".open", slot_, "rw", ".init-token", slot_, "again"}),
+            "session open\np11: error: session-exists\n");
+}
+
+TEST_F(Pkcs11CommandTest, FindsPersistentKeysAcrossRuns) {
+  EXPECT_EQ(
+      ok(bundle(), {".open", slot_, "rw", ".login", "user", ".genpair", "signer", "ec", "p256",
+                    "persistent", ".sign-key", "signer.private", "ecdsa-sha256", "first run"}),
+      "session open\nlogged in\ngenerated pair signer\nsignature 64 bytes\n");
+  // The token keeps no order among objects.
+  EXPECT_THAT(ok(bundle(), {".open", slot_, "ro", ".login", "user", ".find", "signer"}),
+              AnyOf("session open\nlogged in\nfound 2\nfound0: public-key\nfound1: private-key\n",
+                    "session open\nlogged in\nfound 2\nfound0: private-key\nfound1: public-key\n"));
+  // Not logged in, a session sees only the public key (the private one is CKA_PRIVATE).
+  EXPECT_EQ(ok(bundle(), {".open", slot_, "ro", ".find", "signer"}),
+            "session open\nfound 1\nfound0: public-key\n");
 }
 
 }  // namespace

@@ -192,3 +192,90 @@ berth_status token_token(berth_call* call, const token_token_params* params,
   }
   return BERTH_OK;
 }
+
+berth_status token_mechanisms(berth_call* call, const token_mechanisms_params* params,
+                              pkcs11_result_list_u64_error* result) {
+  bundle_instance* instance = call->instance;
+  if (!slot_allowed(call, instance, params->slot, &result->val.err)) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  CK_ULONG count = 0;
+  CK_RV rv = instance->p11->C_GetMechanismList(params->slot, NULL, &count);
+  CK_MECHANISM_TYPE* types = NULL;
+  if (rv == CKR_OK) {
+    types = calloc(count ? count : 1, sizeof *types);
+    if (types == NULL) return call->host->trap(call, "out of memory");
+    rv = instance->p11->C_GetMechanismList(params->slot, types, &count);
+  }
+  uint64_t* listed = rv == CKR_OK ? call->host->alloc(call, (count ? count : 1) * 8, 8) : NULL;
+  if (rv == CKR_OK && listed == NULL) rv = CKR_HOST_MEMORY;
+  if (!failed(rv, &result->is_err, &result->val.err)) {
+    for (CK_ULONG i = 0; i < count; ++i) listed[i] = types[i];
+    result->val.ok.ptr = listed;
+    result->val.ok.len = count;
+  }
+  free(types);
+  return BERTH_OK;
+}
+
+/* CKF_* mechanism flags in the order of the WIT's mechanism-flags. */
+static const CK_FLAGS mechanism_flag_bits[] = {
+    CKF_HW,           CKF_ENCRYPT, CKF_DECRYPT,        CKF_DIGEST,    CKF_SIGN,
+    CKF_SIGN_RECOVER, CKF_VERIFY,  CKF_VERIFY_RECOVER, CKF_GENERATE,  CKF_GENERATE_KEY_PAIR,
+    CKF_WRAP,         CKF_UNWRAP,  CKF_DERIVE,         CKF_EXTENSION,
+};
+
+berth_status token_describe_mechanism(berth_call* call,
+                                      const token_describe_mechanism_params* params,
+                                      pkcs11_result_mechanism_info_error* result) {
+  bundle_instance* instance = call->instance;
+  if (!slot_allowed(call, instance, params->slot, &result->val.err)) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  CK_MECHANISM_INFO info;
+  if (failed(instance->p11->C_GetMechanismInfo(params->slot, params->mechanism, &info),
+             &result->is_err, &result->val.err)) {
+    return BERTH_OK;
+  }
+  result->val.ok.min_key_size = info.ulMinKeySize;
+  result->val.ok.max_key_size = info.ulMaxKeySize;
+  for (size_t i = 0; i < sizeof mechanism_flag_bits / sizeof mechanism_flag_bits[0]; ++i) {
+    if (info.flags & mechanism_flag_bits[i]) result->val.ok.flags.bits[0] |= 1u << i;
+  }
+  return BERTH_OK;
+}
+
+berth_status token_init_token(berth_call* call, const token_init_token_params* params,
+                              pkcs11_result_void_error* result) {
+  bundle_instance* instance = call->instance;
+  if (!slot_allowed(call, instance, params->slot, &result->val.err)) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  if (!instance->config.allow_token_initialization) {
+    result->is_err = 1;
+    result->val.err = error_not_allowed(call,
+                                        "a component may not initialise a token (configuration "
+                                        "'allow-token-initialization' is false)");
+    return BERTH_OK;
+  }
+  size_t len = 0;
+  const char* pin = login_pin(call, &instance->config, 1, &params->so_pin, &len, &result->val.err);
+  if (pin == NULL) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  /* The label is 32 bytes padded with blanks; a longer one is refused, not cut. */
+  if (params->label.len > 32) {
+    failed(CKR_ARGUMENTS_BAD, &result->is_err, &result->val.err);
+    return BERTH_OK;
+  }
+  CK_UTF8CHAR label[32];
+  memset(label, ' ', sizeof label);
+  if (params->label.len) memcpy(label, params->label.ptr, params->label.len);
+  failed(instance->p11->C_InitToken(params->slot, (CK_UTF8CHAR*)pin, len, label), &result->is_err,
+         &result->val.err);
+  return BERTH_OK;
+}

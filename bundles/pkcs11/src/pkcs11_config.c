@@ -144,6 +144,8 @@ int config_read(bundle_config* config, const berth_config_entry* entries, size_t
       ok = read_bool(key, value, &config->allow_guest_pin, message, size);
     } else if (strcmp(key, "allow-extractable-keys") == 0) {
       ok = read_bool(key, value, &config->allow_extractable_keys, message, size);
+    } else if (strcmp(key, "allow-token-initialization") == 0) {
+      ok = read_bool(key, value, &config->allow_token_initialization, message, size);
     }
     if (!ok) {
       config_free(config);

@@ -17,6 +17,7 @@ typedef struct bundle_config {
   char* so_pin; /* NULL: none configured */
   int allow_guest_pin;
   int allow_extractable_keys;
+  int allow_token_initialization;
 } bundle_config;
 
 /* Reads the configuration entries into `config`; 0 with `message` filled when one is wrong.

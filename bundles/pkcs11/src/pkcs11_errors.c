@@ -118,6 +118,13 @@ token_error error_of_rv(CK_RV rv) {
   return error;
 }
 
+int failed(CK_RV rv, bool* is_err, token_error* error) {
+  if (rv == CKR_OK) return 0;
+  *is_err = 1;
+  *error = error_of_rv(rv);
+  return 1;
+}
+
 token_error error_closed(void) {
   token_error error;
   memset(&error, 0, sizeof error);

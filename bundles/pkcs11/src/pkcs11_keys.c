@@ -1,4 +1,4 @@
-/* Key generation, signing and verifying. */
+/* Keys: generated, wrapped and unwrapped, derived. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,12 +8,6 @@
 static const unsigned char p256_params[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
                                             0xce, 0x3d, 0x03, 0x01, 0x07};
 static const unsigned char p384_params[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
-
-/* A bytes argument as PKCS#11 takes it: never NULL, even when empty. */
-static CK_BYTE* bytes_of(berth_list list) {
-  static CK_BYTE empty;
-  return list.len ? (CK_BYTE*)list.ptr : &empty;
-}
 
 berth_status token_session_generate_ec_key_pair(
     berth_call* call, const token_session_generate_ec_key_pair_params* params,
@@ -44,7 +38,7 @@ berth_status token_session_generate_ec_key_pair(
   CK_ATTRIBUTE public_template[] = {
       {CKA_TOKEN, &persistent, sizeof persistent},      {CKA_VERIFY, &yes, sizeof yes},
       {CKA_EC_PARAMS, (void*)curve, curve_len},         {CKA_LABEL, label, options->label.len},
-      {CKA_ID, bytes_of(options->id), options->id.len},
+      {CKA_ID, input_of(options->id), options->id.len},
   };
   CK_ATTRIBUTE private_template[] = {
       {CKA_TOKEN, &persistent, sizeof persistent},
@@ -53,7 +47,7 @@ berth_status token_session_generate_ec_key_pair(
       {CKA_SENSITIVE, &sensitive, sizeof sensitive},
       {CKA_EXTRACTABLE, &extractable, sizeof extractable},
       {CKA_LABEL, label, options->label.len},
-      {CKA_ID, bytes_of(options->id), options->id.len},
+      {CKA_ID, input_of(options->id), options->id.len},
   };
   /* Without an ID the keys get none (the last entry of each template is left out). */
   CK_ULONG public_count = sizeof public_template / sizeof public_template[0];
@@ -80,120 +74,168 @@ berth_status token_session_generate_ec_key_pair(
   return BERTH_OK;
 }
 
-static CK_MECHANISM_TYPE mechanism_type(const token_mechanism* mechanism) {
-  switch (mechanism->tag) {
-    case TOKEN_MECHANISM_ECDSA_SHA256:
-      return CKM_ECDSA_SHA256;
-    case TOKEN_MECHANISM_ECDSA_SHA384:
-      return CKM_ECDSA_SHA384;
-    case TOKEN_MECHANISM_ECDSA_SHA512:
-      return CKM_ECDSA_SHA512;
-    default:
-      return CKM_ECDSA;
-  }
+/* ---- keys from templates ---- */
+
+/* The defaults of a secret or private key the bundle makes: hidden, kept on the token. */
+static void secret_defaults(ck_template* template) {
+  template_default_bool(template, CKA_SENSITIVE, CK_TRUE);
+  template_default_bool(template, CKA_EXTRACTABLE, CK_FALSE);
 }
 
-/* The session of a call and the key it names, both open; 0 with `*error` set when not. */
-static int session_and_key(berth_rep self, berth_rep key, session_object** session,
-                           key_object** object, token_error* error) {
-  *session = open_session(self, error);
-  *object = (key_object*)key;
-  return *session != NULL && open_session((berth_rep)(*object)->session, error) != NULL;
+/* `attributes` as a template for a secret or private key, defaults added: 1, or 0 with
+ * `*error` set when the configuration refuses it, or -1 when out of memory. */
+static int key_template(berth_call* call, const bundle_instance* instance, berth_list attributes,
+                        int private_key, ck_template* template, bool* is_err, token_error* error) {
+  if (!template_from(attributes, 3, template)) return -1;
+  if (private_key) template_default_bool(template, CKA_PRIVATE, CK_TRUE);
+  secret_defaults(template);
+  const char* refused = refused_template(instance, template);
+  if (refused == NULL) return 1;
+  template_free(template);
+  *is_err = 1;
+  *error = error_not_allowed(call, refused);
+  return 0;
 }
 
-/* The hash of a hash-and-sign mechanism; 0 for others. */
-static CK_MECHANISM_TYPE hash_of(CK_MECHANISM_TYPE type) {
-  switch (type) {
-    case CKM_ECDSA_SHA256:
-      return CKM_SHA256;
-    case CKM_ECDSA_SHA384:
-      return CKM_SHA384;
-    case CKM_ECDSA_SHA512:
-      return CKM_SHA512;
-    default:
-      return 0;
-  }
+/* The new key `handle` of `session` (when `rv` is CKR_OK) as the result. */
+static berth_status new_key(berth_call* call, CK_RV rv, session_object* session,
+                            CK_OBJECT_HANDLE handle, pkcs11_result_own_object_error* result) {
+  if (failed(rv, &result->is_err, &result->val.err)) return BERTH_OK;
+  result->val.ok = object_new(session, handle);
+  return result->val.ok ? BERTH_OK : call->host->trap(call, "out of memory");
 }
 
-/* Starts signing (or verifying) `data` with `mechanism` and `key`; `*input` is what to pass on.
- * A module without the hash-and-sign mechanism (SoftHSM 2.6 has only CKM_ECDSA) hashes `data`
- * itself first, into `digest`, and the bare CKM_ECDSA signs the hash: the same signature. */
-static CK_RV begin(CK_FUNCTION_LIST* p11, CK_SESSION_HANDLE session, int verify,
-                   const token_mechanism* mechanism, CK_OBJECT_HANDLE key, berth_list data,
-                   CK_BYTE digest[64], CK_BYTE** input, CK_ULONG* length) {
-  CK_MECHANISM wanted = {mechanism_type(mechanism), NULL, 0};
-  CK_RV rv =
-      verify ? p11->C_VerifyInit(session, &wanted, key) : p11->C_SignInit(session, &wanted, key);
-  *input = bytes_of(data);
-  *length = data.len;
-  CK_MECHANISM hash = {hash_of(wanted.mechanism), NULL, 0};
-  if (rv != CKR_MECHANISM_INVALID || hash.mechanism == 0) return rv;
-  CK_ULONG size = 64;
-  rv = p11->C_DigestInit(session, &hash);
-  if (rv == CKR_OK) rv = p11->C_Digest(session, bytes_of(data), data.len, digest, &size);
-  if (rv != CKR_OK) return rv;
-  *input = digest;
-  *length = size;
-  CK_MECHANISM bare = {CKM_ECDSA, NULL, 0};
-  return verify ? p11->C_VerifyInit(session, &bare, key) : p11->C_SignInit(session, &bare, key);
-}
-
-berth_status token_session_sign(berth_call* call, const token_session_sign_params* params,
-                                pkcs11_result_list_u8_error* result) {
+berth_status token_session_generate_key(berth_call* call,
+                                        const token_session_generate_key_params* params,
+                                        pkcs11_result_own_object_error* result) {
   bundle_instance* instance = call->instance;
-  session_object* session;
-  key_object* key;
-  if (!session_and_key(params->self, params->key, &session, &key, &result->val.err)) {
+  session_object* session = open_session(params->self, &result->val.err);
+  if (session == NULL) {
     result->is_err = 1;
     return BERTH_OK;
   }
-  CK_BYTE digest[64];
-  CK_BYTE* input;
-  CK_ULONG input_length;
+  ck_template template;
+  int made = key_template(call, instance, params->template_, 0, &template, &result->is_err,
+                          &result->val.err);
+  if (made < 0) return call->host->trap(call, "out of memory");
+  if (made == 0) return BERTH_OK;
+  ck_mechanism mechanism;
+  mechanism_from(&params->mechanism, &mechanism);
+  CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+  CK_RV rv = instance->p11->C_GenerateKey(session->handle, &mechanism.mechanism, template.items,
+                                          template.count, &handle);
+  template_free(&template);
+  return new_key(call, rv, session, handle, result);
+}
+
+berth_status token_session_generate_key_pair(berth_call* call,
+                                             const token_session_generate_key_pair_params* params,
+                                             pkcs11_result_key_pair_error* result) {
+  bundle_instance* instance = call->instance;
+  session_object* session = open_session(params->self, &result->val.err);
+  if (session == NULL) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  ck_template public_template;
+  ck_template private_template;
+  if (!template_from(params->public_template, 0, &public_template)) {
+    return call->host->trap(call, "out of memory");
+  }
+  int made = key_template(call, instance, params->private_template, 1, &private_template,
+                          &result->is_err, &result->val.err);
+  if (made <= 0) {
+    template_free(&public_template);
+    return made < 0 ? call->host->trap(call, "out of memory") : BERTH_OK;
+  }
+  ck_mechanism mechanism;
+  mechanism_from(&params->mechanism, &mechanism);
+  CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+  CK_RV rv = instance->p11->C_GenerateKeyPair(
+      session->handle, &mechanism.mechanism, public_template.items, public_template.count,
+      private_template.items, private_template.count, &public_key, &private_key);
+  template_free(&public_template);
+  template_free(&private_template);
+  if (failed(rv, &result->is_err, &result->val.err)) return BERTH_OK;
+  result->val.ok.public_key = object_new(session, public_key);
+  result->val.ok.private_key = object_new(session, private_key);
+  if (result->val.ok.public_key == 0 || result->val.ok.private_key == 0) {
+    if (result->val.ok.public_key) token_object_destroy(instance, result->val.ok.public_key);
+    if (result->val.ok.private_key) token_object_destroy(instance, result->val.ok.private_key);
+    return call->host->trap(call, "out of memory");
+  }
+  return BERTH_OK;
+}
+
+berth_status token_session_wrap_key(berth_call* call, const token_session_wrap_key_params* params,
+                                    pkcs11_result_list_u8_error* result) {
+  session_object* session;
+  key_object* wrapping;
+  key_object* key;
+  if (!session_and_object(params->self, params->wrapping_key, &session, &wrapping,
+                          &result->val.err) ||
+      !session_and_object(params->self, params->key, &session, &key, &result->val.err)) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  CK_FUNCTION_LIST* p11 = session->instance->p11;
+  ck_mechanism mechanism;
+  mechanism_from(&params->mechanism, &mechanism);
   CK_ULONG length = 0;
-  CK_RV rv = begin(instance->p11, session->handle, 0, &params->mechanism, key->handle, params->data,
-                   digest, &input, &input_length);
-  /* Asking for the length first leaves the operation active for the second call. */
-  if (rv == CKR_OK) rv = instance->p11->C_Sign(session->handle, input, input_length, NULL, &length);
-  CK_BYTE* signature = NULL;
+  CK_RV rv = p11->C_WrapKey(session->handle, &mechanism.mechanism, wrapping->handle, key->handle,
+                            NULL, &length);
   if (rv == CKR_OK) {
-    signature = call->host->alloc(call, length ? length : 1, 1);
-    if (signature == NULL) return call->host->trap(call, "out of memory");
-    rv = instance->p11->C_Sign(session->handle, input, input_length, signature, &length);
+    CK_BYTE* wrapped = call->host->alloc(call, length ? length : 1, 1);
+    if (wrapped == NULL) return call->host->trap(call, "out of memory");
+    rv = p11->C_WrapKey(session->handle, &mechanism.mechanism, wrapping->handle, key->handle,
+                        wrapped, &length);
+    result->val.ok.ptr = wrapped;
+    result->val.ok.len = length;
   }
-  if (rv != CKR_OK) {
-    result->is_err = 1;
-    result->val.err = error_of_rv(rv);
-    return BERTH_OK;
-  }
-  result->val.ok.ptr = signature;
-  result->val.ok.len = length;
+  failed(rv, &result->is_err, &result->val.err);
   return BERTH_OK;
 }
 
-berth_status token_session_verify(berth_call* call, const token_session_verify_params* params,
-                                  pkcs11_result_bool_error* result) {
+/* unwrap-key and derive-key: a key made from `base` (and `wrapped`, for unwrap). */
+static berth_status key_from(berth_call* call, int unwrap, berth_rep self, berth_rep base,
+                             const token_mechanism* given, berth_list wrapped,
+                             berth_list attributes, pkcs11_result_own_object_error* result) {
   bundle_instance* instance = call->instance;
   session_object* session;
   key_object* key;
-  if (!session_and_key(params->self, params->key, &session, &key, &result->val.err)) {
+  if (!session_and_object(self, base, &session, &key, &result->val.err)) {
     result->is_err = 1;
     return BERTH_OK;
   }
-  CK_BYTE digest[64];
-  CK_BYTE* input;
-  CK_ULONG input_length;
-  CK_RV rv = begin(instance->p11, session->handle, 1, &params->mechanism, key->handle, params->data,
-                   digest, &input, &input_length);
-  if (rv == CKR_OK) {
-    rv = instance->p11->C_Verify(session->handle, input, input_length, bytes_of(params->signature),
-                                 params->signature.len);
-  }
-  if (rv == CKR_OK || rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE) {
-    result->val.ok = rv == CKR_OK;
-    return BERTH_OK;
-  }
-  result->is_err = 1;
-  result->val.err = error_of_rv(rv);
-  return BERTH_OK;
+  ck_template template;
+  int made =
+      key_template(call, instance, attributes, 0, &template, &result->is_err, &result->val.err);
+  if (made < 0) return call->host->trap(call, "out of memory");
+  if (made == 0) return BERTH_OK;
+  ck_mechanism mechanism;
+  mechanism_from(given, &mechanism);
+  CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+  CK_RV rv = unwrap ? instance->p11->C_UnwrapKey(session->handle, &mechanism.mechanism, key->handle,
+                                                 input_of(wrapped), wrapped.len, template.items,
+                                                 template.count, &handle)
+                    : instance->p11->C_DeriveKey(session->handle, &mechanism.mechanism, key->handle,
+                                                 template.items, template.count, &handle);
+  template_free(&template);
+  return new_key(call, rv, session, handle, result);
+}
+
+berth_status token_session_unwrap_key(berth_call* call,
+                                      const token_session_unwrap_key_params* params,
+                                      pkcs11_result_own_object_error* result) {
+  return key_from(call, 1, params->self, params->unwrapping_key, &params->mechanism,
+                  params->wrapped, params->template_, result);
+}
+
+berth_status token_session_derive_key(berth_call* call,
+                                      const token_session_derive_key_params* params,
+                                      pkcs11_result_own_object_error* result) {
+  berth_list none = {NULL, 0};
+  return key_from(call, 0, params->self, params->base_key, &params->mechanism, none,
+                  params->template_, result);
 }

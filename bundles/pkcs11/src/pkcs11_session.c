@@ -72,11 +72,8 @@ berth_status token_session_close(berth_call* call, const token_session_close_par
   return BERTH_OK;
 }
 
-/* The PIN to log `user` in with: the guest's when the configuration allows one, else the
- * configuration's. NULL with `*error` set when there is none to use. */
-static const char* login_pin(berth_call* call, const bundle_config* config, int security_officer,
-                             const pkcs11_option_string* guest_pin, size_t* len,
-                             token_error* error) {
+const char* login_pin(berth_call* call, const bundle_config* config, int security_officer,
+                      const pkcs11_option_string* guest_pin, size_t* len, token_error* error) {
   if (guest_pin->is_some) {
     if (!config->allow_guest_pin) {
       *error = error_not_allowed(call,
@@ -163,68 +160,79 @@ berth_status token_session_generate_random(berth_call* call,
   return BERTH_OK;
 }
 
-/* ---- objects ---- */
-
-berth_rep object_new(session_object* session, CK_OBJECT_HANDLE handle) {
-  key_object* object = calloc(1, sizeof *object);
-  if (object == NULL) return 0;
-  object->session = session;
-  object->handle = handle;
-  session->holders++;
-  return (berth_rep)object;
-}
-
-void token_object_destroy(void* self, berth_rep rep) {
-  (void)self;
-  key_object* object = (key_object*)rep;
-  session_release(object->session);
-  free(object);
-}
-
-/* The value of attribute `type` of `object`, copied into the call's arena. */
-static CK_RV attribute_value(berth_call* call, const key_object* object, CK_ATTRIBUTE_TYPE type,
-                             berth_list* out) {
-  CK_FUNCTION_LIST* p11 = object->session->instance->p11;
-  CK_ATTRIBUTE attribute = {type, NULL, 0};
-  CK_RV rv = p11->C_GetAttributeValue(object->session->handle, object->handle, &attribute, 1);
-  if (rv != CKR_OK) return rv;
-  if (attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION) return CKR_ATTRIBUTE_TYPE_INVALID;
-  attribute.pValue = call->host->alloc(call, attribute.ulValueLen ? attribute.ulValueLen : 1, 1);
-  if (attribute.pValue == NULL) return CKR_HOST_MEMORY;
-  rv = p11->C_GetAttributeValue(object->session->handle, object->handle, &attribute, 1);
-  out->ptr = attribute.pValue;
-  out->len = attribute.ulValueLen;
-  return rv;
-}
-
-/* An object whose session is still open; NULL with `*error` set when it is closed. */
-static key_object* live_object(berth_rep rep, token_error* error) {
-  key_object* object = (key_object*)rep;
-  return open_session((berth_rep)object->session, error) ? object : NULL;
-}
-
-berth_status token_object_label(berth_call* call, const token_object_label_params* params,
-                                pkcs11_result_string_error* result) {
-  key_object* object = live_object(params->self, &result->val.err);
-  berth_list value = {NULL, 0};
-  CK_RV rv = object ? attribute_value(call, object, CKA_LABEL, &value) : CKR_OK;
-  if (object == NULL || rv != CKR_OK) {
+berth_status token_session_describe(berth_call* call, const token_session_describe_params* params,
+                                    pkcs11_result_session_info_error* result) {
+  (void)call;
+  session_object* session = open_session(params->self, &result->val.err);
+  if (session == NULL) {
     result->is_err = 1;
-    if (object) result->val.err = error_of_rv(rv);
     return BERTH_OK;
   }
-  result->val.ok.ptr = value.ptr;
-  result->val.ok.len = value.len;
+  CK_SESSION_INFO info;
+  if (failed(session->instance->p11->C_GetSessionInfo(session->handle, &info), &result->is_err,
+             &result->val.err)) {
+    return BERTH_OK;
+  }
+  result->val.ok.slot = info.slotID;
+  /* CKS_RO_PUBLIC_SESSION (0) to CKS_RW_SO_FUNCTIONS (4), the order of session-state. */
+  result->val.ok.state = info.state <= CKS_RW_SO_FUNCTIONS ? (uint32_t)info.state : 0;
+  result->val.ok.read_write = (info.flags & CKF_RW_SESSION) != 0;
+  result->val.ok.device_error = info.ulDeviceError;
   return BERTH_OK;
 }
 
-berth_status token_object_ec_point(berth_call* call, const token_object_ec_point_params* params,
-                                   pkcs11_result_list_u8_error* result) {
-  key_object* object = live_object(params->self, &result->val.err);
-  CK_RV rv = object ? attribute_value(call, object, CKA_EC_POINT, &result->val.ok) : CKR_OK;
-  if (object == NULL || rv != CKR_OK) {
+berth_status token_session_init_pin(berth_call* call, const token_session_init_pin_params* params,
+                                    pkcs11_result_void_error* result) {
+  bundle_instance* instance = call->instance;
+  session_object* session = open_session(params->self, &result->val.err);
+  size_t len = 0;
+  const char* pin =
+      session ? login_pin(call, &instance->config, 0, &params->pin, &len, &result->val.err) : NULL;
+  if (pin == NULL) {
     result->is_err = 1;
-    if (object) result->val.err = error_of_rv(rv);
+    return BERTH_OK;
+  }
+  failed(instance->p11->C_InitPIN(session->handle, (CK_UTF8CHAR*)pin, len), &result->is_err,
+         &result->val.err);
+  return BERTH_OK;
+}
+
+berth_status token_session_set_pin(berth_call* call, const token_session_set_pin_params* params,
+                                   pkcs11_result_void_error* result) {
+  bundle_instance* instance = call->instance;
+  session_object* session = open_session(params->self, &result->val.err);
+  size_t old_len = 0;
+  const char* old_pin =
+      session ? login_pin(call, &instance->config, 0, &params->old_pin, &old_len, &result->val.err)
+              : NULL;
+  /* The new PIN comes from the component: it knows it. */
+  pkcs11_option_string new_pin = {1, params->new_pin};
+  size_t new_len = 0;
+  const char* pin =
+      old_pin ? login_pin(call, &instance->config, 0, &new_pin, &new_len, &result->val.err) : NULL;
+  if (pin == NULL) {
+    result->is_err = 1;
+    return BERTH_OK;
+  }
+  failed(instance->p11->C_SetPIN(session->handle, (CK_UTF8CHAR*)old_pin, old_len, (CK_UTF8CHAR*)pin,
+                                 new_len),
+         &result->is_err, &result->val.err);
+  return BERTH_OK;
+}
+
+berth_status token_session_seed_random(berth_call* call,
+                                       const token_session_seed_random_params* params,
+                                       pkcs11_result_void_error* result) {
+  (void)call;
+  session_object* session = open_session(params->self, &result->val.err);
+  static CK_BYTE nothing;
+  if (session == NULL) {
+    result->is_err = 1;
+  } else {
+    failed(session->instance->p11->C_SeedRandom(
+               session->handle, params->seed.len ? (CK_BYTE*)params->seed.ptr : &nothing,
+               params->seed.len),
+           &result->is_err, &result->val.err);
   }
   return BERTH_OK;
 }
