@@ -91,14 +91,15 @@ function(berth_guest_wit out_dir world_file)
     DEPENDS ${inputs} COMMENT "Laying out guest WIT ${out_dir}" VERBATIM)
 endfunction()
 
-# berth_wasip1_command_guest(NAME SOURCE [WIT DIR WORLD W] [FLAGS ...]): a C or C++ program
-# built against wasi-libc (wasm32-wasip1, the only target Debian's wasi-libc has) and turned into
-# a WASI 0.2 command component by the preview1 adapter inside the pinned jco. With WIT, world W
-# of the WIT folder DIR (laid out by berth_guest_wit) is embedded first
-# (tools/guest/embed-wit.mjs), so the command also imports W's interfaces, which the program
-# declares by hand with import_module/import_name attributes.
+# berth_wasip1_command_guest(NAME SOURCE [SOURCES MORE...] [WIT DIR WORLD W] [FLAGS ...]): a C
+# or C++ program built against wasi-libc (wasm32-wasip1, the only target Debian's wasi-libc has)
+# and turned into a WASI 0.2 command component by the preview1 adapter inside the pinned jco.
+# SOURCES are more source files of the program, in SOURCE's folder; every file of that folder
+# (headers too) is an input. With WIT, world W of the WIT folder DIR (laid out by
+# berth_guest_wit) is embedded first (tools/guest/embed-wit.mjs), so the command also imports
+# W's interfaces, which the program declares by hand with import_module/import_name attributes.
 function(berth_wasip1_command_guest name source)
-  cmake_parse_arguments(arg "" "WIT;WORLD" "" ${ARGN})
+  cmake_parse_arguments(arg "" "WIT;WORLD" "SOURCES" ${ARGN})
   set(core "${CMAKE_CURRENT_BINARY_DIR}/${name}.core.wasm")
   set(out "${BERTH_GUEST_DIR}/${name}.wasm")
   get_filename_component(src "${source}" ABSOLUTE)
@@ -107,9 +108,14 @@ function(berth_wasip1_command_guest name source)
     string(REPLACE "clang-" "clang++-" compiler "${BERTH_CLANG_WASM}")
   endif()
   get_filename_component(src_dir "${src}" DIRECTORY)
+  set(sources "${src}")
+  foreach(more IN LISTS arg_SOURCES)
+    get_filename_component(more "${more}" ABSOLUTE)
+    list(APPEND sources "${more}")
+  endforeach()
+  file(GLOB inputs CONFIGURE_DEPENDS "${src_dir}/*")
   set(adapted "${core}")
   set(embed_commands "")
-  set(inputs "${src}")
   set(key -d "${src_dir}")
   if(arg_WIT)
     set(adapted "${CMAKE_CURRENT_BINARY_DIR}/${name}.embedded.wasm")
@@ -120,7 +126,7 @@ function(berth_wasip1_command_guest name source)
   endif()
   berth_cached_guest(${name} "${out}" KEY ${key}
     COMMANDS "${compiler}" --target=wasm32-wasi -O2 -Wall -Wextra -Wl,--strip-debug
-             ${arg_UNPARSED_ARGUMENTS} -o "${core}" "${src}"
+             ${arg_UNPARSED_ARGUMENTS} -o "${core}" ${sources}
     ${embed_commands}
     --- "${BERTH_JCO}" new "${adapted}" --wasi-command -o "${out}"
     DEPENDS ${inputs} COMMENT "Building WASI command guest ${name}.wasm")

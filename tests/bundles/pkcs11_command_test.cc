@@ -16,6 +16,7 @@ namespace berth::bundles {
 namespace {
 
 using ::testing::AnyOf;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using namespace berth::bundles::testing;
@@ -663,6 +664,123 @@ TEST_F(Pkcs11CommandTest, FindsPersistentKeysAcrossRuns) {
   // Not logged in, a session sees only the public key (the private one is CKA_PRIVATE).
   EXPECT_EQ(ok(bundle(), {".open", slot_, "ro", ".find", "signer"}),
             "session open\nfound 1\nfound0: public-key\n");
+}
+
+// The bad inputs that step 1 did not reach: a mechanism the token lacks, sizes that do
+// not fit, a key label nothing has.
+TEST_F(Pkcs11CommandTest, BadInputsAreErrorsByName) {
+  EXPECT_EQ(error(bundle(), {"--keep-going", ".open",
+                             slot_,          "rw",
+                             ".login",       "user",
+                             ".genkey",      "k",
+                             "aes",          "32",
+                             ".encrypt",     "k",
+                             "0x9999",       "x",
+                             ".encrypt",     "k",
+                             "aes-cbc-pad",  "sixteen bytes!!!",
+                             ".truncate",    "20",
+                             ".decrypt",     "k",
+                             "aes-cbc-pad",  ".generate",
+                             "p256",         "e",
+                             ".sign",        "ecdsa-sha256",
+                             "message",      ".truncate",
+                             "63",           ".verify",
+                             "ecdsa-sha256", "message",
+                             ".random",      "2000000",
+                             ".find",        "no such key"}),
+            "session open\nlogged in\ngenerated key k\n"
+            "p11: error: mechanism-invalid\n"
+            // A ciphertext cut short of a whole block.
+            "ciphertext 32 bytes\ntruncated to 20 bytes\np11: error: encrypted-data-len-range\n"
+            // A signature one byte short does not verify.
+            "generated e: 67-byte public point\nsignature 64 bytes\ntruncated to 63 bytes\n"
+            "invalid\n"
+            "p11: error: arguments-bad\nfound 0\n");
+}
+
+// ---- step 3: end to end ----
+
+// The scenario through a hosts.toml, the PIN in berth's environment: keys made and used
+// in one run, found again by label in the next (the token keeps them).
+TEST_F(Pkcs11CommandTest, WorksThroughAHostsTomlAcrossRuns) {
+  setenv("BERTH_TEST_PKCS11_PIN", kPin, 1);
+  std::vector<std::string> providers = {
+      "--host-config", hosts_toml("pkcs11", "module = " + toml_string(BERTH_SOFTHSM2_MODULE) +
+                                                "\ntoken-labels = " + toml_string(kLabel) +
+                                                "\npin-env = \"BERTH_TEST_PKCS11_PIN\"\n")
+                           .string()};
+  EXPECT_EQ(ok(providers, {".open",
+                           slot_,
+                           "rw",
+                           ".login",
+                           "user",
+                           ".genpair",
+                           "ec-signer",
+                           "ec",
+                           "p256",
+                           "persistent",
+                           ".sign-key",
+                           "ec-signer.private",
+                           "ecdsa-sha256",
+                           "release 1.0",
+                           ".verify-key",
+                           "ec-signer.public",
+                           "ecdsa-sha256",
+                           "release 1.0",
+                           ".verify-key",
+                           "ec-signer.public",
+                           "ecdsa-sha256",
+                           "release 1.1",
+                           ".genpair",
+                           "rsa-signer",
+                           "rsa",
+                           "2048",
+                           "persistent",
+                           ".sign-key",
+                           "rsa-signer.private",
+                           "sha256-rsa-pkcs-pss",
+                           "release 1.0",
+                           ".verify-key",
+                           "rsa-signer.public",
+                           "sha256-rsa-pkcs-pss",
+                           "release 1.0",
+                           ".verify-key",
+                           "rsa-signer.public",
+                           "sha256-rsa-pkcs-pss",
+                           "release 1.1",
+                           ".genkey",
+                           "data-key",
+                           "aes",
+                           "32",
+                           "persistent",
+                           ".encrypt",
+                           "data-key",
+                           "aes-gcm",
+                           "a secret",
+                           ".decrypt",
+                           "data-key",
+                           "aes-gcm",
+                           ".digest",
+                           "sha256",
+                           "abc",
+                           ".random",
+                           "32"}),
+            "session open\nlogged in\ngenerated pair ec-signer\nsignature 64 bytes\nvalid\n"
+            "invalid\ngenerated pair rsa-signer\nsignature 256 bytes\nvalid\ninvalid\n"
+            "generated key data-key\nciphertext 24 bytes\nplaintext: a secret\n"
+            "digest ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"
+            "32 random bytes (not all zero)\n");
+  std::string later =
+      ok(providers, {".open", slot_, "ro", ".login", "user", ".find", "data-key", ".encrypt",
+                     "found0", "aes-gcm", "still a secret", ".decrypt", "found0", "aes-gcm",
+                     ".find", "rsa-signer", ".find", "nothing"});
+  EXPECT_THAT(later, StartsWith("session open\nlogged in\nfound 1\nfound0: secret-key\n"
+                                "ciphertext 30 bytes\nplaintext: still a secret\nfound 2\n"));
+  // Both keys of the pair, in the token's order.
+  EXPECT_THAT(later, HasSubstr(": public-key\n"));
+  EXPECT_THAT(later, HasSubstr(": private-key\n"));
+  EXPECT_THAT(later, EndsWith("found 0\n"));
+  unsetenv("BERTH_TEST_PKCS11_PIN");
 }
 
 }  // namespace
