@@ -114,6 +114,12 @@ class InstanceState final : public component::NativeHandles,
       }
     }
     if (bundle_->descriptor_->destroy) bundle_->descriptor_->destroy(instance_);
+    // Only now the providers it depends on may go (after this body, with the members).
+  }
+
+  // A provider instance this one depends on: it lives as long as this state.
+  void keep(std::shared_ptr<host::ProviderInstance> dependency) {
+    dependencies_.push_back(std::move(dependency));
   }
 
   Result<component::ResourceTypeRef> resource(std::string_view interface, std::string_view name) {
@@ -259,6 +265,7 @@ class InstanceState final : public component::NativeHandles,
   const LoadedBundle& bundle() const { return *bundle_; }
 
  private:
+  std::vector<std::shared_ptr<host::ProviderInstance>> dependencies_;
   std::shared_ptr<const LoadedBundle> bundle_;
   void* instance_;
   std::map<const component::ResourceType*, std::unique_ptr<RepTable>> tables_;
@@ -272,6 +279,11 @@ class InstanceState final : public component::NativeHandles,
 class BundleInstance final : public host::ProviderInstance {
  public:
   explicit BundleInstance(std::shared_ptr<InstanceState> state) : state_(std::move(state)) {}
+
+  // Kept by the state the bundle's host functions share: it may outlive this object.
+  void keep(std::shared_ptr<host::ProviderInstance> dependency) override {
+    state_->keep(std::move(dependency));
+  }
 
   Result<component::ResourceTypeRef> resource(std::string_view interface,
                                               std::string_view name) override {

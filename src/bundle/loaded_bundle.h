@@ -27,6 +27,7 @@ class LoadedBundle final : public BundleProvider,
   wit::Resolve resolve_;
   wit::WorldId world_;
   std::vector<host::ProvidedInterface> interfaces_;
+  std::vector<host::ProvidedInterface> dependencies_;  // what the world imports
   std::vector<DescribedInterface> described_;
   std::vector<std::pair<std::string, std::string>> config_keys_;
   ConfigEntries config_;  // merged: defaults, then overrides
@@ -39,6 +40,9 @@ class LoadedBundle final : public BundleProvider,
   const std::string& name() const override { return name_; }
   const wit::Resolve& wit() const override { return resolve_; }
   const std::vector<host::ProvidedInterface>& interfaces() const override { return interfaces_; }
+  const std::vector<host::ProvidedInterface>& dependencies() const override {
+    return dependencies_;
+  }
   Result<std::shared_ptr<host::ProviderInstance>> create_instance() override;
 
   const BundleSpec& spec() const override { return spec_; }

@@ -326,6 +326,7 @@ Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
   bundle->world_ = *world;
   bundle->world_name_ = bundle->resolve_.world_path(*world);
   bundle->interfaces_ = host::exported_interfaces(bundle->resolve_, *world);
+  bundle->dependencies_ = host::imported_interfaces(bundle->resolve_, *world);
 
   std::vector<std::string> differences = descriptor_differences(*bundle);
   if (!differences.empty()) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "berth/bundle/bundle.h"
@@ -41,6 +42,15 @@ void print_bundle(const bundle::BundleProvider& b) {
       fmt::print("    {}: {}\n", fn.name, fn.signature);
     }
   }
+}
+
+// Prints a multi-line problem indented by `indent`.
+void print_indented(const std::string& text, const std::string& indent) {
+  std::string indented = indent + text;
+  for (size_t at = indented.find('\n'); at != std::string::npos; at = indented.find('\n', at + 1)) {
+    indented.insert(at + 1, indent);
+  }
+  fmt::print("{}\n", indented);
 }
 
 // The bundles being checked: one folder, or every bundle a hosts.toml names.
@@ -94,12 +104,7 @@ Result<int> check_component(const CheckedBundles& bundles, const std::string& pa
     if (problem != nullptr) {
       status = kExitUnsatisfied;
       fmt::print("  {}: NOT satisfied:\n", binding.import);
-      std::string indented = "    " + *problem;
-      for (size_t at = indented.find('\n'); at != std::string::npos;
-           at = indented.find('\n', at + 1)) {
-        indented.insert(at + 1, "    ");
-      }
-      fmt::print("{}\n", indented);
+      print_indented(*problem, "    ");
     } else if (binding.provider == wasi) {
       fmt::print("  {}: provided by built-in WASI ({})\n", binding.import, binding.interface);
     } else if (binding.provider) {
@@ -111,6 +116,43 @@ Result<int> check_component(const CheckedBundles& bundles, const std::string& pa
     }
   }
   return status;
+}
+
+// The bundles' dependencies (the interfaces their worlds import) resolved against each other and
+// built-in WASI, as berth run would: the problems always, the graph with -v.
+Result<int> check_dependencies(const CheckedBundles& bundles, bool verbose) {
+  BERTH_TRY_ASSIGN(std::shared_ptr<host::Provider> wasi, wasi::make_provider({}));
+  host::Linker linker;
+  linker.add(wasi);
+  for (const auto& b : bundles.providers) linker.add(b);
+  for (const auto& [interface, provider] : bundles.preferences) linker.prefer(interface, provider);
+  host::LinkReport report = linker.check_providers();
+  if (verbose) {
+    fmt::print("dependencies:\n");
+    for (const auto& b : bundles.providers) {
+      if (b->dependencies().empty()) {
+        fmt::print("  {}: none\n", b->name());
+        continue;
+      }
+      fmt::print("  {}:\n", b->name());
+      for (const host::ProvidedInterface& needed : b->dependencies()) {
+        auto it = std::find_if(
+            report.dependencies.begin(), report.dependencies.end(),
+            [&](const host::Dependency& d) { return d.provider == b && d.import == needed.name; });
+        if (it == report.dependencies.end()) {
+          fmt::print("    {}: NOT satisfied\n", needed.name);
+        } else {
+          fmt::print("    {}: {} ({})\n", needed.name, it->dependency->name(), it->interface);
+        }
+      }
+    }
+    fmt::print("creation order:\n");
+    for (const auto& provider : report.creation_order) fmt::print("  {}\n", provider->name());
+  }
+  if (report.ok()) return kExitOk;
+  fmt::print("dependencies NOT satisfied:\n");
+  for (const std::string& problem : report.problems) print_indented(problem, "  ");
+  return kExitUnsatisfied;
 }
 
 Result<int> bundle_check(const BundleCommandOptions& options) {
@@ -134,8 +176,10 @@ Result<int> bundle_check(const BundleCommandOptions& options) {
     bundles.providers.push_back(std::move(b));
   }
   for (const auto& b : bundles.providers) print_bundle(*b);
-  if (!options.component) return kExitOk;
-  return check_component(bundles, *options.component);
+  BERTH_TRY_ASSIGN(int status, check_dependencies(bundles, options.bundle_loading.verbose));
+  if (!options.component) return status;
+  BERTH_TRY_ASSIGN(int component_status, check_component(bundles, *options.component));
+  return std::max(status, component_status);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "berth/wit/component_bridge.h"
 #include "berth/wit/semver.h"
@@ -54,6 +56,116 @@ component::HostFunction trapping_function(std::string what) {
   };
 }
 
+using Preferences = std::vector<std::pair<std::string, std::string>>;
+
+struct Candidate {
+  std::shared_ptr<Provider> provider;
+  const ProvidedInterface* interface;
+};
+
+// The providers (but `except`) that offer an interface named `wanted`, each with its best
+// match, narrowed by the preferences when there are several.
+std::vector<Candidate> candidates_for(const std::vector<std::shared_ptr<Provider>>& providers,
+                                      const Preferences& preferences,
+                                      const wit::InterfaceName& wanted, const Provider* except) {
+  std::vector<Candidate> candidates;
+  for (const auto& provider : providers) {
+    if (provider.get() == except) continue;
+    if (const ProvidedInterface* match = best_match(*provider, wanted)) {
+      candidates.push_back({provider, match});
+    }
+  }
+  if (candidates.size() > 1) {
+    for (const auto& [path, preferred] : preferences) {
+      if (path != wanted.path()) continue;
+      std::erase_if(candidates,
+                    [&](const Candidate& c) { return c.provider->name() != preferred; });
+    }
+  }
+  return candidates;
+}
+
+std::string ambiguity(const std::string& import, const std::vector<Candidate>& candidates) {
+  std::string names;
+  for (const Candidate& c : candidates) {
+    names += fmt::format("\n    {} ({})", c.provider->name(), c.interface->name);
+  }
+  return fmt::format("import '{}' is provided by more than one provider; choose one:{}", import,
+                     names);
+}
+
+// Resolves the dependencies of providers, depth first: every provider is visited once, after
+// its own dependencies, which gives the creation order; meeting a provider again while its
+// dependencies are being resolved is a cycle.
+class DependencyWalk {
+ public:
+  DependencyWalk(const std::vector<std::shared_ptr<Provider>>& providers,
+                 const Preferences& preferences, LinkReport& report)
+      : providers_(providers), preferences_(preferences), report_(report) {}
+
+  // Visits `provider`, reached along `path` (for messages: how the link came to need it).
+  void visit(const std::shared_ptr<Provider>& provider, const std::string& path) {
+    if (done_.contains(provider.get())) return;
+    auto on_stack = std::find(stack_.begin(), stack_.end(), provider.get());
+    if (on_stack != stack_.end()) {
+      std::string cycle;
+      for (auto it = on_stack; it != stack_.end(); ++it) cycle += (*it)->name() + " -> ";
+      report_.problems.push_back(fmt::format("dependency cycle: {}{}", cycle, provider->name()));
+      return;
+    }
+    stack_.push_back(provider.get());
+    for (const ProvidedInterface& needed : provider->dependencies()) {
+      resolve(provider, needed, fmt::format("{} -> '{}'", path, needed.name));
+    }
+    stack_.pop_back();
+    done_.insert(provider.get());
+    report_.creation_order.push_back(provider);
+  }
+
+ private:
+  void resolve(const std::shared_ptr<Provider>& provider, const ProvidedInterface& needed,
+               const std::string& path) {
+    std::optional<wit::InterfaceName> wanted = wit::parse_interface_name(needed.name);
+    std::vector<Candidate> candidates =
+        wanted ? candidates_for(providers_, preferences_, *wanted, provider.get())
+               : std::vector<Candidate>{};
+    if (candidates.empty()) {
+      report_.problems.push_back(fmt::format("nothing provides import '{}' of {}, needed along: {}",
+                                             needed.name, provider->name(), path));
+      return;
+    }
+    if (candidates.size() > 1) {
+      report_.problems.push_back(
+          fmt::format("{} (needed along: {})", ambiguity(needed.name, candidates), path));
+      return;
+    }
+    const Candidate& chosen = candidates.front();
+    auto type = wit::interface_instance_type(provider->wit(), needed.id);
+    if (!type) {
+      report_.problems.push_back(fmt::format("{}: import '{}': {}", provider->name(), needed.name,
+                                             type.error().message()));
+      return;
+    }
+    std::vector<wit::Difference> differences =
+        wit::compare_import(needed.name, *type, chosen.provider->wit(), chosen.interface->id);
+    if (!differences.empty()) {
+      report_.problems.push_back(fmt::format("{} (provider: {}, interface {}; needed along: {})",
+                                             wit::format_differences(needed.name, differences),
+                                             chosen.provider->name(), chosen.interface->name,
+                                             path));
+    }
+    report_.dependencies.push_back(
+        Dependency{provider, needed.name, chosen.provider, chosen.interface->name});
+    visit(chosen.provider, fmt::format("{} ({})", path, chosen.provider->name()));
+  }
+
+  const std::vector<std::shared_ptr<Provider>>& providers_;
+  const Preferences& preferences_;
+  LinkReport& report_;
+  std::vector<const Provider*> stack_;
+  std::set<const Provider*> done_;
+};
+
 // Answers the runtime's questions about imports from the bindings a LinkReport made.
 class LinkResolver final : public component::ImportResolver {
  public:
@@ -62,6 +174,21 @@ class LinkResolver final : public component::ImportResolver {
       bindings_.emplace(binding.import, &binding);
   }
 
+  // Creates the instances of the report's providers in its creation order (dependencies
+  // first); each keeps those it depends on alive.
+  Result<void> create(const LinkReport& report) {
+    for (const auto& provider : report.creation_order) BERTH_TRY(instance_of(*provider));
+    for (const Dependency& edge : report.dependencies) {
+      BERTH_TRY_ASSIGN(ProviderInstance * dependent, instance_of(*edge.provider));
+      BERTH_TRY_ASSIGN(ProviderInstance * dependency, instance_of(*edge.dependency));
+      for (auto& [provider, instance] : instances_) {
+        if (instance.get() == dependency) dependent->keep(instance);
+      }
+    }
+    return {};
+  }
+
+  // The provider instances, in the order they were created.
   std::vector<std::shared_ptr<ProviderInstance>> take_instances() {
     std::vector<std::shared_ptr<ProviderInstance>> out;
     for (auto& [provider, instance] : instances_) out.push_back(std::move(instance));
@@ -105,19 +232,20 @@ class LinkResolver final : public component::ImportResolver {
     return it == bindings_.end() ? nullptr : it->second;
   }
 
-  // One provider instance per provider per component instance, made when first needed.
+  // One provider instance per provider per component instance.
   Result<ProviderInstance*> instance_of(Provider& provider) {
-    auto it = instances_.find(&provider);
-    if (it != instances_.end()) return it->second.get();
+    for (auto& [made_for, instance] : instances_) {
+      if (made_for == &provider) return instance.get();
+    }
     auto created = provider.create_instance();
     if (!created) return std::move(created.error().prepend(provider.name()));
     ProviderInstance* raw = created->get();
-    instances_.emplace(&provider, std::move(*created));
+    instances_.emplace_back(&provider, std::move(*created));
     return raw;
   }
 
   std::map<std::string, const ImportBinding*, std::less<>> bindings_;
-  std::map<const Provider*, std::shared_ptr<ProviderInstance>> instances_;
+  std::vector<std::pair<const Provider*, std::shared_ptr<ProviderInstance>>> instances_;
 };
 
 }  // namespace
@@ -136,37 +264,21 @@ LinkReport Linker::check(const component::ComponentType& type) const {
     ImportBinding binding{.import = import.name};
     std::optional<wit::InterfaceName> wanted = wit::parse_interface_name(import.name);
     if (import.desc.kind == component::ExternKind::kInstance && wanted) {
-      std::vector<std::pair<std::shared_ptr<Provider>, const ProvidedInterface*>> candidates;
-      for (const auto& provider : providers_) {
-        if (const ProvidedInterface* match = best_match(*provider, *wanted)) {
-          candidates.emplace_back(provider, match);
-        }
-      }
+      std::vector<Candidate> candidates =
+          candidates_for(providers_, preferences_, *wanted, nullptr);
       if (candidates.size() > 1) {
-        for (const auto& [path, preferred] : preferences_) {
-          if (path != wanted->path()) continue;
-          std::erase_if(candidates, [&](const auto& c) { return c.first->name() != preferred; });
-        }
-      }
-      if (candidates.size() > 1) {
-        std::string names;
-        for (const auto& c : candidates) {
-          names += fmt::format("\n    {} ({})", c.first->name(), c.second->name);
-        }
-        report.problems.push_back(
-            fmt::format("import '{}' is provided by more than one provider; choose one:{}",
-                        import.name, names));
+        report.problems.push_back(ambiguity(import.name, candidates));
       } else if (candidates.size() == 1) {
-        const auto& [provider, provided] = candidates.front();
-        std::vector<wit::Difference> differences =
-            wit::compare_import(import.name, *import.desc.instance, provider->wit(), provided->id);
+        const Candidate& chosen = candidates.front();
+        std::vector<wit::Difference> differences = wit::compare_import(
+            import.name, *import.desc.instance, chosen.provider->wit(), chosen.interface->id);
         if (!differences.empty()) {
           report.problems.push_back(fmt::format("{} (provider: {}, interface {})",
                                                 wit::format_differences(import.name, differences),
-                                                provider->name(), provided->name));
+                                                chosen.provider->name(), chosen.interface->name));
         }
-        binding.provider = provider;
-        binding.interface = provided->name;
+        binding.provider = chosen.provider;
+        binding.interface = chosen.interface->name;
       }
     }
     if (!binding.provider && !trap_unknown_imports_) {
@@ -181,7 +293,26 @@ LinkReport Linker::check(const component::ComponentType& type) const {
     }
     report.bindings.push_back(std::move(binding));
   }
+  DependencyWalk walk(providers_, preferences_, report);
+  for (const ImportBinding& binding : report.bindings) {
+    if (binding.provider) {
+      walk.visit(binding.provider,
+                 fmt::format("component -> '{}' ({})", binding.import, binding.provider->name()));
+    }
+  }
   return report;
+}
+
+LinkReport Linker::check_providers() const {
+  LinkReport report;
+  DependencyWalk walk(providers_, preferences_, report);
+  for (const auto& provider : providers_) walk.visit(provider, provider->name());
+  return report;
+}
+
+LinkedInstance::~LinkedInstance() {
+  instance_.reset();
+  while (!providers_.empty()) providers_.pop_back();
 }
 
 Result<std::unique_ptr<LinkedInstance>> Linker::instantiate(
@@ -193,6 +324,7 @@ Result<std::unique_ptr<LinkedInstance>> Linker::instantiate(
     return Error(ErrorCode::kLink, std::move(message));
   }
   LinkResolver resolver(report);
+  BERTH_TRY(resolver.create(report));
   BERTH_TRY_ASSIGN(std::unique_ptr<component::ComponentInstance> instance,
                    component::instantiate(store, component, resolver));
   return std::make_unique<LinkedInstance>(std::move(instance), resolver.take_instances());

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "berth/bundle/bundle.h"
 #include "berth/wit/component_bridge.h"
@@ -53,6 +54,31 @@ class BundleDirTest : public berth::testing::TempDirTest {
                   "greeting = \"hello\"\n");
   }
 };
+
+// Writes bundle folder DIR/NAME for a node of the dependency tests (bundles/node/node.c): it
+// exports test:NAME/api, its world imports test:X/api for each X of `imports`, and it logs its
+// creation and destruction to `log`.
+inline fs::path write_node_bundle(const fs::path& dir, const std::string& name,
+                                  const std::vector<std::string>& imports, const fs::path& log) {
+  fs::path folder = dir / name;
+  std::string world = "world host {\n";
+  for (const std::string& other : imports) {
+    world += "  import test:" + other + "/api@0.1.0;\n";
+    fs::create_directories(folder / "wit" / "deps" / other);
+    std::ofstream(folder / "wit" / "deps" / other / (other + ".wit"))
+        << "package test:" << other << "@0.1.0;\ninterface api {\n  ping: func() -> u32;\n}\n";
+  }
+  world += "  export api;\n}\n";
+  fs::create_directories(folder / "wit");
+  std::ofstream(folder / "wit" / (name + ".wit"))
+      << "package test:" << name << "@0.1.0;\ninterface api {\n  ping: func() -> u32;\n}\n"
+      << world;
+  std::ofstream(folder / "host.toml")
+      << "[host]\nname = \"" << name << "\"\nversion = \"0.1.0\"\nlib = \""
+      << test_lib("node_" + name).string()
+      << "\"\nwit = \"wit\"\nworld = \"host\"\n\n[config]\nlog = \"" << log.string() << "\"\n";
+  return folder;
+}
 
 // Calls function `name` of `interface` on a provider instance with the WIT's own types.
 inline Result<std::optional<component::Val>> call_direct(host::Provider& provider,

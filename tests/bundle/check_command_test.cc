@@ -142,5 +142,35 @@ TEST(BundleCheck, LoadErrorsAreReported) {
   EXPECT_THAT(c.err, HasSubstr("/nonexistent/bundle: bundle folder not found"));
 }
 
+// With -v, the graph of the bundles' dependencies (what their worlds import) and the order in
+// which berth creates them; a dependency nothing provides fails the check either way.
+TEST(BundleCheck, ShowsTheDependencyGraph) {
+  fs::path dir = fs::temp_directory_path() / "berth_bundle_check_graph";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path a = write_node_bundle(dir, "a", {"b"}, dir / "log");
+  fs::path b = write_node_bundle(dir, "b", {}, dir / "log");
+  std::ofstream(dir / "hosts.toml")
+      << "[[host]]\nname = \"a\"\nbundle = \"" << a.string()
+      << "\"\n\n[[host]]\nname = \"b\"\nbundle = \"" << b.string() << "\"\n";
+  auto c = berth::testing::capture_output([&] {
+    return bundle_command({.action = "check",
+                           .bundle = (dir / "hosts.toml").string(),
+                           .bundle_loading = {.quiet = true, .verbose = true}});
+  });
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_THAT(c.out, HasSubstr("dependencies:\n  bundle 'a' ("));
+  EXPECT_THAT(c.out, HasSubstr("    test:b/api@0.1.0: bundle 'b' ("));
+  EXPECT_THAT(c.out, HasSubstr(") (test:b/api@0.1.0)\n  bundle 'b' ("));
+  EXPECT_THAT(c.out, HasSubstr("): none\ncreation order:\n  built-in WASI\n  bundle 'b' ("));
+  EXPECT_THAT(c.out, HasSubstr(")\n  bundle 'a' ("));
+
+  auto alone = check(a.string());
+  EXPECT_EQ(alone.exit_code, 1) << alone.err;
+  EXPECT_THAT(alone.out, HasSubstr("dependencies NOT satisfied:\n  nothing provides import "
+                                   "'test:b/api@0.1.0' of bundle 'a' ("));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace berth::cli

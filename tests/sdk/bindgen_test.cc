@@ -97,7 +97,7 @@ std::vector<GeneratedFile> kv_bindings(const std::string& name) {
 TEST(BindgenTest, TwoBundlesWithTheSameInterfaceNamesLinkIntoOneProgram) {
   fs::path dir = fs::temp_directory_path() / ("berth-clashing-" + std::to_string(getpid()));
   fs::remove_all(dir);
-  for (const std::string& name : {"alpha", "beta"}) {
+  for (const char* name : {"alpha", "beta"}) {
     for (const GeneratedFile& f : kv_bindings(name)) {
       fs::create_directories((dir / f.path).parent_path());
       std::ofstream(dir / f.path) << f.text;

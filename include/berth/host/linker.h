@@ -18,11 +18,24 @@ struct ImportBinding {
   std::string interface;               // the provided interface's name, "wasi:io/streams@0.2.12"
 };
 
-// What checking a component against the linker's providers found.
+// How one dependency of a provider (an interface its world imports) is satisfied.
+struct Dependency {
+  std::shared_ptr<Provider> provider;    // who needs it
+  std::string import;                    // the interface it imports, "keyvalue:store/store@0.1.0"
+  std::shared_ptr<Provider> dependency;  // who provides it
+  std::string interface;                 // the provided interface's name
+};
+
+// What checking a component (or the providers alone) against the linker's providers found.
 struct LinkReport {
-  std::vector<ImportBinding> bindings;  // one per import, in the component's order
+  std::vector<ImportBinding> bindings;   // one per import, in the component's order
+  std::vector<Dependency> dependencies;  // of every provider the link uses
+  // Every provider the link uses, each after the providers it depends on: the order in which
+  // they are created for a component instance (and destroyed in reverse).
+  std::vector<std::shared_ptr<Provider>> creation_order;
   // One entry per problem, each a complete message: imports nothing provides, imports two
-  // providers offer (without a preference), type differences (wit::format_differences).
+  // providers offer (without a preference), type differences (wit::format_differences),
+  // dependency cycles, dependencies nothing provides.
   std::vector<std::string> problems;
 
   bool ok() const { return problems.empty(); }
@@ -31,14 +44,17 @@ struct LinkReport {
 // A component instance together with the provider state its imports use.
 class LinkedInstance {
  public:
+  // `providers` in the order they were created: each after those it depends on.
   LinkedInstance(std::unique_ptr<component::ComponentInstance> instance,
                  std::vector<std::shared_ptr<ProviderInstance>> providers)
       : providers_(std::move(providers)), instance_(std::move(instance)) {}
+  // The component instance first (its functions may reach the providers), then the providers
+  // in the reverse of their creation: each before those it depends on.
+  ~LinkedInstance();
 
   component::ComponentInstance& component() { return *instance_; }
 
  private:
-  // Declared first so it is destroyed last: the instance's functions may reach the providers.
   std::vector<std::shared_ptr<ProviderInstance>> providers_;
   std::unique_ptr<component::ComponentInstance> instance_;
 };
@@ -57,9 +73,13 @@ class Linker {
   // message naming the import, instead of failing the link.
   void set_trap_unknown_imports(bool on) { trap_unknown_imports_ = on; }
 
-  // Pairs each import of `type` with a provider and compares their types. Does not run
-  // anything; `berth bundle check` prints this.
+  // Pairs each import of `type` with a provider and compares their types, then does the same
+  // for the dependencies of those providers, and theirs. Does not run anything; `berth bundle
+  // check` prints this.
   LinkReport check(const component::ComponentType& type) const;
+
+  // The dependencies of every provider added, as check() resolves them for a component.
+  LinkReport check_providers() const;
 
   // Checks (every problem is listed in one kLink error, prefixed by the component's name) and
   // instantiates with the providers' functions.

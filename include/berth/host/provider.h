@@ -44,6 +44,18 @@ class ProviderInstance {
   virtual Result<component::HostFunction> function(std::string_view interface,
                                                    std::string_view name,
                                                    const component::FuncType& type) = 0;
+
+  // Keeps the instance of a provider this one depends on alive as long as this one's state:
+  // a dependency must be destroyed after the providers that need it, whoever holds them last
+  // (the linker calls this). A provider whose functions share state that outlives this object
+  // keeps it there, to be released after that state is destroyed; by default it is kept here,
+  // released after the derived class's destructor has run.
+  virtual void keep(std::shared_ptr<ProviderInstance> dependency) {
+    dependencies_.push_back(std::move(dependency));
+  }
+
+ private:
+  std::vector<std::shared_ptr<ProviderInstance>> dependencies_;
 };
 
 class Provider {
@@ -57,6 +69,11 @@ class Provider {
   virtual const wit::Resolve& wit() const = 0;
   virtual const std::vector<ProvidedInterface>& interfaces() const = 0;
 
+  // The interfaces this provider needs from other providers: what its world imports. The
+  // linker resolves them like a component's imports and creates those providers first. None
+  // unless a provider says so.
+  virtual const std::vector<ProvidedInterface>& dependencies() const;
+
   // Creates the provider's state for a component instance about to be instantiated.
   virtual Result<std::shared_ptr<ProviderInstance>> create_instance() = 0;
 };
@@ -65,5 +82,8 @@ class Provider {
 // a world seen from its own side (`world kv-host { export store; }`). Interfaces the world
 // only imports are its dependencies and are not listed.
 std::vector<ProvidedInterface> exported_interfaces(const wit::Resolve& resolve, wit::WorldId world);
+
+// The interfaces a WIT world imports: a provider's dependencies.
+std::vector<ProvidedInterface> imported_interfaces(const wit::Resolve& resolve, wit::WorldId world);
 
 }  // namespace berth::host

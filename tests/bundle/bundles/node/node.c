@@ -1,0 +1,66 @@
+/* A node of the dependency tests' graphs (tests/bundle/dependency_test.cc): it exports
+ * NODE_PACKAGE/api@0.1.0, whose `ping` answers NODE_ANSWER, and appends "create NODE_NAME" and
+ * "destroy NODE_NAME" to the file its configuration's `log` names, so that a test sees in which
+ * order berth creates and destroys providers. What the node's world imports is the test's WIT. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "berth/bundle.h"
+
+typedef struct node {
+  char log[4096];
+} node;
+
+static void record(const node* n, const char* what) {
+  if (n->log[0] == '\0') return;
+  FILE* file = fopen(n->log, "a");
+  if (file == NULL) return;
+  fprintf(file, "%s %s\n", what, NODE_NAME);
+  fclose(file);
+}
+
+static berth_status create(berth_call* call, const berth_config_entry* config, size_t count,
+                           void** self) {
+  node* n = calloc(1, sizeof *n);
+  if (n == NULL) return call->host->trap(call, "out of memory");
+  for (size_t i = 0; i < count; ++i) {
+    if (strcmp(config[i].key, "log") == 0) snprintf(n->log, sizeof n->log, "%s", config[i].value);
+  }
+  record(n, "create");
+  *self = n;
+  return BERTH_OK;
+}
+
+static void destroy(void* self) {
+  record(self, "destroy");
+  free(self);
+}
+
+static berth_status ping(berth_call* call, const void* params, void* result) {
+  (void)call;
+  (void)params;
+  *(uint32_t*)result = NODE_ANSWER;
+  return BERTH_OK;
+}
+
+static const berth_function functions[] = {{"ping", "func() -> u32", 0, 4, ping}};
+static const berth_interface interfaces[] = {{NODE_PACKAGE "/api@0.1.0", functions, 1, NULL, 0}};
+
+BERTH_BUNDLE_DEFINE_ABI();
+
+static const berth_bundle_descriptor descriptor = {
+    .abi_version = BERTH_BUNDLE_ABI_VERSION,
+    .abi_minor = BERTH_BUNDLE_ABI_MINOR,
+    .name = NODE_NAME,
+    .version = "0.1.0",
+    .world = NODE_PACKAGE "/host@0.1.0",
+    .interfaces = interfaces,
+    .interface_count = 1,
+    .create = create,
+    .destroy = destroy,
+};
+
+BERTH_BUNDLE_EXPORT const berth_bundle_descriptor* berth_bundle_entry(void) {
+  return &descriptor;
+}
