@@ -338,6 +338,18 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
   InterfaceBinding out{.name = provided.name,
                        .c_prefix = interface_c_prefix(resolve, provided.id),
                        .short_prefix = c_identifier(*iface.name)};
+  // Every C name the interface defines and the WIT item it is for: two items may map to one
+  // name (a method `info` of resource `session` and a type `session-info`), which would not
+  // compile, so that is refused with both named.
+  std::map<std::string, std::string> c_names;
+  auto claim = [&](const std::string& c_name, std::string item) -> Result<void> {
+    auto [it, added] = c_names.emplace(c_name, item);
+    if (added) return {};
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{}: {} and {} would both be called {} in C; rename one of them in "
+                             "the WIT",
+                             provided.name, it->second, item, c_name));
+  };
   // The short spelling of a name that starts with the interface's prefix.
   auto add_short = [&](ShortName::Kind kind, const std::string& full) {
     types.add_short_name({.kind = kind,
@@ -351,9 +363,16 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
     if (std::holds_alternative<wit::Resource>(resolve.type(resolve.dealias(id)).kind)) {
       if (!std::holds_alternative<wit::Resource>(def.kind)) continue;  // `use`d from elsewhere
       out.resources.emplace_back(def.name, out.c_prefix + "_" + c_name_part(def.name) + "_destroy");
+      BERTH_TRY(claim(out.resources.back().second,
+                      fmt::format("the destroy function of resource '{}'", def.name)));
       add_short(ShortName::Kind::kMacro, out.resources.back().second);
     } else if (!std::holds_alternative<wit::Map>(def.kind)) {
-      BERTH_TRY(types.c_type(wit::Type(id)));  // every named type is available to the author
+      // Every named type is available to the author; an alias of a type from elsewhere has
+      // that type's name.
+      BERTH_TRY_ASSIGN(std::string c_type, types.c_type(wit::Type(id)));
+      if (c_type.starts_with(out.c_prefix + "_")) {
+        BERTH_TRY(claim(c_type, fmt::format("type '{}'", def.name)));
+      }
     }
   }
   for (const wit::Function& f : iface.functions) {
@@ -365,6 +384,7 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
     }
     FunctionBinding binding{.wit_name = f.name,
                             .c_name = function_c_name(out.c_prefix, resolve, f)};
+    BERTH_TRY(claim(binding.c_name, fmt::format("function '{}'", f.name)));
     if (!f.params.empty()) {
       std::string fields;
       for (const wit::Param& p : f.params) {
@@ -372,6 +392,7 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
         fields += fmt::format("  {} {};\n", type, c_identifier(p.name));
       }
       binding.params = binding.c_name + "_params";
+      BERTH_TRY(claim(binding.params, fmt::format("the parameters of function '{}'", f.name)));
       types.append(fmt::format("typedef struct {0} {{\n{1}}} {0};\n\n", binding.params, fields));
       add_short(ShortName::Kind::kType, binding.params);
     }

@@ -1,6 +1,7 @@
 // `berth bundle check BUNDLE [COMPONENT]`: what it prints and its exit status.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "bundle_test_util.h"
 #include "cli/bundle_command.h"
@@ -37,7 +38,8 @@ TEST(BundleCheck, PrintsWhatTheBundleProvides) {
 }
 
 TEST(BundleCheck, ListsResources) {
-  fs::path dir = fs::temp_directory_path() / "berth_bundle_check_types";
+  fs::path dir =
+      fs::temp_directory_path() / ("berth_bundle_check_types_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "host.toml")
@@ -69,7 +71,8 @@ fs::path two_versions(const fs::path& dir) {
 }
 
 TEST(BundleCheck, WithAHostsTomlAndVerboseItSaysWhichFolderWasChosen) {
-  fs::path dir = fs::temp_directory_path() / "berth_bundle_check_versions";
+  fs::path dir =
+      fs::temp_directory_path() / ("berth_bundle_check_versions_" + std::to_string(getpid()));
   fs::path hosts = two_versions(dir);
   auto c = berth::testing::capture_output([&] {
     return bundle_command({.action = "check",
@@ -89,7 +92,7 @@ TEST(BundleCheck, WithAHostsTomlAndVerboseItSaysWhichFolderWasChosen) {
 }
 
 TEST(BundleCheck, RunVerboseExplainsTheChoiceToo) {
-  fs::path dir = fs::temp_directory_path() / "berth_run_versions";
+  fs::path dir = fs::temp_directory_path() / ("berth_run_versions_" + std::to_string(getpid()));
   fs::path hosts = two_versions(dir);
   auto r = berth::testing::run_berth({"run", "-q", "-v", "--host-config", hosts.string(),
                                       "--invoke", "third(1)", guest("bundle_counter_user")});
@@ -145,7 +148,8 @@ TEST(BundleCheck, LoadErrorsAreReported) {
 // With -v, the graph of the bundles' dependencies (what their worlds import) and the order in
 // which berth creates them; a dependency nothing provides fails the check either way.
 TEST(BundleCheck, ShowsTheDependencyGraph) {
-  fs::path dir = fs::temp_directory_path() / "berth_bundle_check_graph";
+  fs::path dir =
+      fs::temp_directory_path() / ("berth_bundle_check_graph_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::path a = write_node_bundle(dir, "a", {"b"}, dir / "log");

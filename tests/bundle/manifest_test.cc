@@ -1,6 +1,7 @@
 // host.toml and hosts.toml: what they hold, and every error with its message.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -127,7 +128,8 @@ TEST(HostManifest, BadConfig) {
 }
 
 TEST(HostManifest, ReadFromFolder) {
-  fs::path dir = fs::temp_directory_path() / "berth_manifest_test_bundle";
+  fs::path dir =
+      fs::temp_directory_path() / ("berth_manifest_test_bundle_" + std::to_string(getpid()));
   fs::remove_all(dir);
   auto missing = read_host_manifest(dir);
   ASSERT_FALSE(missing);

@@ -1,8 +1,9 @@
 // A test fixture with a fresh folder of its own under the system's temporary folder, named
-// after the test and removed when the test ends.
+// after the test and the process, and removed when the test ends.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,7 +15,10 @@ class TempDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string("berth_") + info->test_suite_name() + "_" + info->name();
+    // The process's id too: two test runs at once (a clean-clone CI beside a working tree)
+    // must not share, and delete, each other's folders.
+    std::string name = std::string("berth_") + info->test_suite_name() + "_" + info->name() + "_" +
+                       std::to_string(getpid());
     for (char& c : name) {
       if (c == '/') c = '_';  // parameterised tests
     }

@@ -160,6 +160,27 @@ TEST(BindgenTest, StreamsCannotCrossTheNativeAbi) {
               HasSubstr("stream values cannot cross the native bundle ABI"));
 }
 
+// Two WIT items whose C names would be the same are refused with both named, not left to the C
+// compiler: a method `info` of resource `session` and a type `session-info`, a method `destroy`
+// and the resource's destroy function.
+TEST(BindgenTest, ItemsWhoseCNamesWouldClashAreRefused) {
+  for (const auto& [source, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"record session-info { slot: u32 } resource session { info: func() -> session-info; }",
+            "a:b/i: type 'session-info' and function '[method]session.info' would both be called "
+            "a_b_i_session_info in C; rename one of them in the WIT"},
+           {"resource object { destroy: func(); }",
+            "a:b/i: the destroy function of resource 'object' and function "
+            "'[method]object.destroy' would both be called a_b_i_object_destroy in C"}}) {
+    wit::Resolve resolve;
+    auto package = expect_ok(wit::load_source(
+        resolve, "c.wit", "package a:b; interface i { " + source + " } world w { export i; }"));
+    auto world = expect_ok(wit::select_world(resolve, package, ""));
+    auto files = generate_bindings("c", "0.1.0", resolve, world);
+    ASSERT_FALSE(files) << source;
+    EXPECT_THAT(files.error().message(), HasSubstr(expected));
+  }
+}
+
 // Builds the generated bindings and tests/sdk/data/greeter_impl.c into a bundle folder with the
 // system C compiler, then links a component against it.
 class GeneratedBundleTest : public ::testing::Test {
