@@ -12,8 +12,6 @@
 // (the wasm/native ratio lines at the end).
 #include <benchmark/benchmark.h>
 #include <duckdb.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,10 +20,7 @@
 
 #include "bench_support.h"
 #include "berth/bundle/bundle.h"
-#include "berth/component/component.h"
-#include "berth/engine/engine.h"
-#include "berth/host/linker.h"
-#include "berth/wasi/wasi.h"
+#include "command_guest.h"
 #include "ratio_reporter.h"
 
 namespace berth::bench {
@@ -91,37 +86,12 @@ void native_scan(benchmark::State& state) {
 }
 
 struct Guest {
-  std::shared_ptr<engine::Engine> engine = must(engine::create_engine());
-  std::shared_ptr<const component::Component> component =
-      must(component::load_component(*engine, guest("bundles_duckdb_c"), "bundles_duckdb_c"));
-  std::shared_ptr<bundle::BundleProvider> bundle = must(bundle::load_bundle_dir(
+  CommandGuest command{"bundles_duckdb_c", "sql"};
+  std::shared_ptr<host::Provider> bundle = must(bundle::load_bundle_dir(
       std::filesystem::path(berth::testing::binary_dir()) / "bundles" / "duckdb"));
 
-  // Runs the guest as `sql ARGS...`; its output goes to /dev/null. Whether it succeeded.
-  bool run(const std::vector<std::string>& args) {
-    int null = ::open("/dev/null", O_WRONLY);
-    wasi::WasiConfig config;
-    config.args = {"sql"};
-    config.args.insert(config.args.end(), args.begin(), args.end());
-    config.stdout_fd = null;
-    auto wasi = must(wasi::make_provider(std::move(config)));
-    host::Linker linker;
-    linker.add(wasi);
-    linker.add(bundle);
-    auto store = must(engine->create_store());
-    auto linked = must(linker.instantiate(*store, component));
-    bool succeeded = false;
-    component::ComponentInstance& instance = linked->component();
-    for (const auto& func : instance.functions()) {
-      if (func.name.starts_with("wasi:cli/run@0.2.") && func.name.ends_with("#run")) {
-        auto result = instance.call(func, {});
-        succeeded = result && *result && (*result)->discriminant == 0;
-      }
-    }
-    linked.reset();
-    ::close(null);
-    return succeeded;
-  }
+  // Runs the guest as `sql ARGS...`. Whether it succeeded.
+  bool run(const std::vector<std::string>& args) { return command.run({bundle}, args).has_value(); }
 };
 
 Guest& the_guest() {

@@ -7,7 +7,6 @@
 // The token is initialised in a temporary folder (SOFTHSM2_CONF) when the program starts.
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <p11-kit/pkcs11.h>
 #include <unistd.h>
 
@@ -22,10 +21,7 @@
 
 #include "bench_support.h"
 #include "berth/bundle/bundle.h"
-#include "berth/component/component.h"
-#include "berth/engine/engine.h"
-#include "berth/host/linker.h"
-#include "berth/wasi/wasi.h"
+#include "command_guest.h"
 #include "ratio_reporter.h"
 
 namespace berth::bench {
@@ -115,41 +111,14 @@ void native_sign(benchmark::State& state) {
 }
 
 struct Guest {
-  std::shared_ptr<engine::Engine> engine = must(engine::create_engine());
-  std::shared_ptr<const component::Component> component =
-      must(component::load_component(*engine, guest("bundles_pkcs11_c"), "bundles_pkcs11_c"));
-  std::shared_ptr<bundle::BundleProvider> bundle = must(bundle::load_bundle_dir(
+  CommandGuest command{"bundles_pkcs11_c", "p11"};
+  std::shared_ptr<host::Provider> bundle = must(bundle::load_bundle_dir(
       std::filesystem::path(berth::testing::binary_dir()) / "bundles" / "pkcs11",
       {{"module", BERTH_SOFTHSM2_MODULE}, {"slots", g_slot}, {"pin", kPin}}));
 
   // Runs the guest as `p11 ARGS...`; what it printed, or empty when it failed.
   std::string run(const std::vector<std::string>& args) {
-    std::filesystem::path out_file = std::filesystem::temp_directory_path() /
-                                     ("berth_pkcs11_bench_out_" + std::to_string(getpid()));
-    int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    wasi::WasiConfig config;
-    config.args = {"p11"};
-    config.args.insert(config.args.end(), args.begin(), args.end());
-    config.stdout_fd = out;
-    auto wasi = must(wasi::make_provider(std::move(config)));
-    host::Linker linker;
-    linker.add(wasi);
-    linker.add(bundle);
-    auto store = must(engine->create_store());
-    auto linked = must(linker.instantiate(*store, component));
-    bool succeeded = false;
-    component::ComponentInstance& instance = linked->component();
-    for (const auto& func : instance.functions()) {
-      if (func.name.starts_with("wasi:cli/run@0.2.") && func.name.ends_with("#run")) {
-        auto result = instance.call(func, {});
-        succeeded = result && *result && (*result)->discriminant == 0;
-      }
-    }
-    linked.reset();
-    ::close(out);
-    std::string printed = read_file(out_file);
-    std::filesystem::remove(out_file);
-    return succeeded ? printed : "";
+    return command.run({bundle}, args).value_or("");
   }
 };
 

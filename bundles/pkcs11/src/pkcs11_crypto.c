@@ -11,27 +11,34 @@ CK_BYTE* input_of(berth_list list) {
 
 CK_RV transformed(berth_call* call, transform_fn transform, CK_SESSION_HANDLE session,
                   berth_list input, berth_list* out) {
-  CK_ULONG length = 0;
-  CK_RV rv = transform(session, input_of(input), input.len, NULL, &length);
-  if (rv != CKR_OK) return rv;
-  CK_BYTE* output = call->host->alloc(call, length ? length : 1, 1);
-  if (output == NULL) return CKR_HOST_MEMORY;
-  rv = transform(session, input_of(input), input.len, output, &length);
-  out->ptr = output;
-  out->len = length;
-  return rv;
+  /* Room for what an operation makes of `input` (a block and a tag more, or an RSA-4096
+   * signature) saves asking for the length first, which some modules answer by doing the
+   * work (SoftHSM2 signs); a module that needs more says so, and the operation goes on. */
+  CK_ULONG length = input.len + 64 > 512 ? input.len + 64 : 512;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    CK_BYTE* output = call->host->alloc(call, length ? length : 1, 1);
+    if (output == NULL) return CKR_HOST_MEMORY;
+    CK_RV rv = transform(session, input_of(input), input.len, output, &length);
+    if (rv == CKR_BUFFER_TOO_SMALL && attempt == 0) continue;
+    out->ptr = output;
+    out->len = length;
+    return rv;
+  }
+  return CKR_BUFFER_TOO_SMALL;
 }
 
 CK_RV finished(berth_call* call, final_fn finish, CK_SESSION_HANDLE session, berth_list* out) {
-  CK_ULONG length = 0;
-  CK_RV rv = finish(session, NULL, &length);
-  if (rv != CKR_OK) return rv;
-  CK_BYTE* output = call->host->alloc(call, length ? length : 1, 1);
-  if (output == NULL) return CKR_HOST_MEMORY;
-  rv = finish(session, output, &length);
-  out->ptr = output;
-  out->len = length;
-  return rv;
+  CK_ULONG length = 512; /* as transformed: enough for a final block, a tag or a signature */
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    CK_BYTE* output = call->host->alloc(call, length ? length : 1, 1);
+    if (output == NULL) return CKR_HOST_MEMORY;
+    CK_RV rv = finish(session, output, &length);
+    if (rv == CKR_BUFFER_TOO_SMALL && attempt == 0) continue;
+    out->ptr = output;
+    out->len = length;
+    return rv;
+  }
+  return CKR_BUFFER_TOO_SMALL;
 }
 
 /* The kinds of operation, as PKCS#11 keeps one of each per session. */

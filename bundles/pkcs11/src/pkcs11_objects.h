@@ -90,8 +90,10 @@ typedef CK_RV (*transform_fn)(CK_SESSION_HANDLE, CK_BYTE*, CK_ULONG, CK_BYTE*, C
 /* C_EncryptFinal, C_SignFinal, C_DigestFinal, ...: (session, output, &length). */
 typedef CK_RV (*final_fn)(CK_SESSION_HANDLE, CK_BYTE*, CK_ULONG*);
 
-/* Runs `transform` (or `finish`) twice, PKCS#11's way: first for the output's length, then
- * into a buffer of that length in the call's arena. */
+/* Runs `transform` (or `finish`) into a buffer in the call's arena that fits what the common
+ * mechanisms make, and again into a larger one when the module answers CKR_BUFFER_TOO_SMALL
+ * (with the length it needs; the operation goes on). Not asking for the length first spares
+ * modules that do the work to answer it (SoftHSM2 signs). */
 CK_RV transformed(berth_call* call, transform_fn transform, CK_SESSION_HANDLE session,
                   berth_list input, berth_list* out);
 CK_RV finished(berth_call* call, final_fn finish, CK_SESSION_HANDLE session, berth_list* out);
