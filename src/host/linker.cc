@@ -179,11 +179,9 @@ class LinkResolver final : public component::ImportResolver {
   Result<void> create(const LinkReport& report) {
     for (const auto& provider : report.creation_order) BERTH_TRY(instance_of(*provider));
     for (const Dependency& edge : report.dependencies) {
-      BERTH_TRY_ASSIGN(ProviderInstance * dependent, instance_of(*edge.provider));
-      BERTH_TRY_ASSIGN(ProviderInstance * dependency, instance_of(*edge.dependency));
-      for (auto& [provider, instance] : instances_) {
-        if (instance.get() == dependency) dependent->keep(instance);
-      }
+      BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependent, instance_of(*edge.provider));
+      BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependency, instance_of(*edge.dependency));
+      dependent->keep(std::move(dependency));
     }
     return {};
   }
@@ -202,7 +200,7 @@ class LinkResolver final : public component::ImportResolver {
       return trapping_function(instance.empty() ? fmt::format("function '{}'", name)
                                                 : fmt::format("'{}#{}'", instance, name));
     }
-    BERTH_TRY_ASSIGN(ProviderInstance * provider, instance_of(*binding->provider));
+    BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> provider, instance_of(*binding->provider));
     auto function = provider->function(binding->interface, name, type);
     if (!function) {
       return std::move(function.error().prepend(
@@ -217,7 +215,7 @@ class LinkResolver final : public component::ImportResolver {
     if (binding == nullptr || !binding->provider) {
       return component::ImportResolver::resolve_resource(instance, name);
     }
-    BERTH_TRY_ASSIGN(ProviderInstance * provider, instance_of(*binding->provider));
+    BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> provider, instance_of(*binding->provider));
     auto resource = provider->resource(binding->interface, name);
     if (!resource) {
       return std::move(resource.error().prepend(
@@ -233,15 +231,14 @@ class LinkResolver final : public component::ImportResolver {
   }
 
   // One provider instance per provider per component instance.
-  Result<ProviderInstance*> instance_of(Provider& provider) {
+  Result<std::shared_ptr<ProviderInstance>> instance_of(Provider& provider) {
     for (auto& [made_for, instance] : instances_) {
-      if (made_for == &provider) return instance.get();
+      if (made_for == &provider) return instance;
     }
     auto created = provider.create_instance();
     if (!created) return std::move(created.error().prepend(provider.name()));
-    ProviderInstance* raw = created->get();
-    instances_.emplace_back(&provider, std::move(*created));
-    return raw;
+    instances_.emplace_back(&provider, *created);
+    return std::move(*created);
   }
 
   std::map<std::string, const ImportBinding*, std::less<>> bindings_;

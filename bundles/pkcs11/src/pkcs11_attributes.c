@@ -201,6 +201,17 @@ static CK_RV convert(const CK_ATTRIBUTE* item, value_form form, token_attribute*
   return CKR_GENERAL_ERROR;
 }
 
+CK_RV attribute_read(berth_call* call, CK_FUNCTION_LIST* p11, CK_SESSION_HANDLE session,
+                     CK_OBJECT_HANDLE object, CK_ATTRIBUTE* item) {
+  item->pValue = NULL;
+  CK_RV rv = p11->C_GetAttributeValue(session, object, item, 1);
+  if (rv != CKR_OK) return rv;
+  /* Aligned for a CK_ULONG value read back in place. */
+  item->pValue = call->host->alloc(call, item->ulValueLen ? item->ulValueLen : 1, 8);
+  if (item->pValue == NULL) return CKR_HOST_MEMORY;
+  return p11->C_GetAttributeValue(session, object, item, 1);
+}
+
 CK_RV attributes_read(berth_call* call, CK_FUNCTION_LIST* p11, CK_SESSION_HANDLE session,
                       CK_OBJECT_HANDLE object, berth_list kinds, berth_list* out) {
   const token_attribute_kind* wanted = kinds.ptr;
@@ -213,11 +224,7 @@ CK_RV attributes_read(berth_call* call, CK_FUNCTION_LIST* p11, CK_SESSION_HANDLE
         known ? attribute_cases[wanted[i].tag].type : (CK_ATTRIBUTE_TYPE)wanted[i].val.other, NULL,
         0};
     /* One attribute at a time, so that the error names the attribute's own trouble. */
-    CK_RV rv = p11->C_GetAttributeValue(session, object, &item, 1);
-    if (rv != CKR_OK) return rv;
-    item.pValue = call->host->alloc(call, item.ulValueLen ? item.ulValueLen : 1, 8);
-    if (item.pValue == NULL) return CKR_HOST_MEMORY;
-    rv = p11->C_GetAttributeValue(session, object, &item, 1);
+    CK_RV rv = attribute_read(call, p11, session, object, &item);
     if (rv != CKR_OK) return rv;
     read[i].tag = known ? wanted[i].tag : TOKEN_ATTRIBUTE_OTHER;
     rv = convert(&item, known ? attribute_cases[wanted[i].tag].form : FORM_RAW, &read[i]);

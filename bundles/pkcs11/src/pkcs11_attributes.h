@@ -30,6 +30,11 @@ void template_default_bool(ck_template* template, CK_ATTRIBUTE_TYPE type, CK_BBO
  * sensitive. */
 int template_exposes_key(const ck_template* template);
 
+/* The value of `item->type` of `object` into the call's arena (`item` gets its place and
+ * length): PKCS#11's two calls, for the length and then the value. */
+CK_RV attribute_read(berth_call* call, CK_FUNCTION_LIST* p11, CK_SESSION_HANDLE session,
+                     CK_OBJECT_HANDLE object, CK_ATTRIBUTE* item);
+
 /* The attributes `kinds` (a list<attribute-kind>) of `object`, as a list<attribute> in the
  * call's arena. */
 CK_RV attributes_read(berth_call* call, CK_FUNCTION_LIST* p11, CK_SESSION_HANDLE session,

@@ -9,36 +9,53 @@ CK_BYTE* input_of(berth_list list) {
   return list.len ? (CK_BYTE*)list.ptr : &empty;
 }
 
-CK_RV transformed(berth_call* call, transform_fn transform, CK_SESSION_HANDLE session,
-                  berth_list input, berth_list* out) {
-  /* Room for what an operation makes of `input` (a block and a tag more, or an RSA-4096
-   * signature) saves asking for the length first, which some modules answer by doing the
-   * work (SoftHSM2 signs); a module that needs more says so, and the operation goes on. */
-  CK_ULONG length = input.len + 64 > 512 ? input.len + 64 : 512;
+CK_RV sized_output(berth_call* call, CK_ULONG room, output_fn fill, const void* context,
+                   berth_list* out) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    CK_BYTE* output = call->host->alloc(call, length ? length : 1, 1);
+    CK_BYTE* output = call->host->alloc(call, room ? room : 1, 1);
     if (output == NULL) return CKR_HOST_MEMORY;
-    CK_RV rv = transform(session, input_of(input), input.len, output, &length);
-    if (rv == CKR_BUFFER_TOO_SMALL && attempt == 0) continue;
+    CK_RV rv = fill(context, output, &room);
+    if (rv == CKR_BUFFER_TOO_SMALL && attempt == 0) continue; /* `room` is what it needs */
     out->ptr = output;
-    out->len = length;
+    out->len = room;
     return rv;
   }
   return CKR_BUFFER_TOO_SMALL;
 }
 
+typedef struct transform_context {
+  transform_fn transform;
+  CK_SESSION_HANDLE session;
+  berth_list input;
+} transform_context;
+
+static CK_RV fill_transformed(const void* context, CK_BYTE* output, CK_ULONG* length) {
+  const transform_context* c = context;
+  return c->transform(c->session, input_of(c->input), c->input.len, output, length);
+}
+
+CK_RV transformed(berth_call* call, transform_fn transform, CK_SESSION_HANDLE session,
+                  berth_list input, berth_list* out) {
+  transform_context context = {transform, session, input};
+  /* A block and a tag more than the input, or an RSA-4096 signature. */
+  CK_ULONG room = input.len + 64 > 512 ? input.len + 64 : 512;
+  return sized_output(call, room, fill_transformed, &context, out);
+}
+
+typedef struct final_context {
+  final_fn finish;
+  CK_SESSION_HANDLE session;
+} final_context;
+
+static CK_RV fill_finished(const void* context, CK_BYTE* output, CK_ULONG* length) {
+  const final_context* c = context;
+  return c->finish(c->session, output, length);
+}
+
 CK_RV finished(berth_call* call, final_fn finish, CK_SESSION_HANDLE session, berth_list* out) {
-  CK_ULONG length = 512; /* as transformed: enough for a final block, a tag or a signature */
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    CK_BYTE* output = call->host->alloc(call, length ? length : 1, 1);
-    if (output == NULL) return CKR_HOST_MEMORY;
-    CK_RV rv = finish(session, output, &length);
-    if (rv == CKR_BUFFER_TOO_SMALL && attempt == 0) continue;
-    out->ptr = output;
-    out->len = length;
-    return rv;
-  }
-  return CKR_BUFFER_TOO_SMALL;
+  final_context context = {finish, session};
+  /* Enough for a final block, a tag or a signature. */
+  return sized_output(call, 512, fill_finished, &context, out);
 }
 
 /* The kinds of operation, as PKCS#11 keeps one of each per session. */

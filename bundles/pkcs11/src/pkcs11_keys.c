@@ -168,6 +168,20 @@ berth_status token_session_generate_key_pair(berth_call* call,
   return BERTH_OK;
 }
 
+typedef struct wrap_context {
+  CK_FUNCTION_LIST* p11;
+  CK_SESSION_HANDLE session;
+  ck_mechanism mechanism;
+  CK_OBJECT_HANDLE wrapping_key;
+  CK_OBJECT_HANDLE key;
+} wrap_context;
+
+static CK_RV fill_wrapped(const void* context, CK_BYTE* output, CK_ULONG* length) {
+  const wrap_context* c = context;
+  return c->p11->C_WrapKey(c->session, (CK_MECHANISM*)&c->mechanism.mechanism, c->wrapping_key,
+                           c->key, output, length);
+}
+
 berth_status token_session_wrap_key(berth_call* call, const token_session_wrap_key_params* params,
                                     pkcs11_result_list_u8_error* result) {
   session_object* session;
@@ -179,21 +193,14 @@ berth_status token_session_wrap_key(berth_call* call, const token_session_wrap_k
     result->is_err = 1;
     return BERTH_OK;
   }
-  CK_FUNCTION_LIST* p11 = session->instance->p11;
-  ck_mechanism mechanism;
-  mechanism_from(&params->mechanism, &mechanism);
-  CK_ULONG length = 0;
-  CK_RV rv = p11->C_WrapKey(session->handle, &mechanism.mechanism, wrapping->handle, key->handle,
-                            NULL, &length);
-  if (rv == CKR_OK) {
-    CK_BYTE* wrapped = call->host->alloc(call, length ? length : 1, 1);
-    if (wrapped == NULL) return call->host->trap(call, "out of memory");
-    rv = p11->C_WrapKey(session->handle, &mechanism.mechanism, wrapping->handle, key->handle,
-                        wrapped, &length);
-    result->val.ok.ptr = wrapped;
-    result->val.ok.len = length;
-  }
-  failed(rv, &result->is_err, &result->val.err);
+  wrap_context context = {.p11 = session->instance->p11,
+                          .session = session->handle,
+                          .wrapping_key = wrapping->handle,
+                          .key = key->handle};
+  mechanism_from(&params->mechanism, &context.mechanism);
+  /* A wrapped AES key fits; a wrapped private key may ask for more. */
+  failed(sized_output(call, 512, fill_wrapped, &context, &result->val.ok), &result->is_err,
+         &result->val.err);
   return BERTH_OK;
 }
 

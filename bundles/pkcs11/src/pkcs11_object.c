@@ -42,15 +42,11 @@ const char* refused_template(const bundle_instance* instance, const ck_template*
 /* The value of attribute `type` of `object`, copied into the call's arena. */
 static CK_RV attribute_value(berth_call* call, const key_object* object, CK_ATTRIBUTE_TYPE type,
                              berth_list* out) {
-  CK_FUNCTION_LIST* p11 = object->session->instance->p11;
-  CK_ATTRIBUTE attribute = {type, NULL, 0};
-  CK_RV rv = p11->C_GetAttributeValue(object->session->handle, object->handle, &attribute, 1);
-  if (rv != CKR_OK) return rv;
-  attribute.pValue = call->host->alloc(call, attribute.ulValueLen ? attribute.ulValueLen : 1, 1);
-  if (attribute.pValue == NULL) return CKR_HOST_MEMORY;
-  rv = p11->C_GetAttributeValue(object->session->handle, object->handle, &attribute, 1);
-  out->ptr = attribute.pValue;
-  out->len = attribute.ulValueLen;
+  CK_ATTRIBUTE item = {type, NULL, 0};
+  CK_RV rv = attribute_read(call, object->session->instance->p11, object->session->handle,
+                            object->handle, &item);
+  out->ptr = item.pValue;
+  out->len = item.ulValueLen;
   return rv;
 }
 

@@ -90,10 +90,16 @@ typedef CK_RV (*transform_fn)(CK_SESSION_HANDLE, CK_BYTE*, CK_ULONG, CK_BYTE*, C
 /* C_EncryptFinal, C_SignFinal, C_DigestFinal, ...: (session, output, &length). */
 typedef CK_RV (*final_fn)(CK_SESSION_HANDLE, CK_BYTE*, CK_ULONG*);
 
-/* Runs `transform` (or `finish`) into a buffer in the call's arena that fits what the common
- * mechanisms make, and again into a larger one when the module answers CKR_BUFFER_TOO_SMALL
- * (with the length it needs; the operation goes on). Not asking for the length first spares
- * modules that do the work to answer it (SoftHSM2 signs). */
+/* Fills `*out` with what `fill` writes (a PKCS#11 call with an output buffer and its length)
+ * into `room` bytes of the call's arena, and again into a larger buffer when the module answers
+ * CKR_BUFFER_TOO_SMALL with the length it needs (the operation goes on). Not asking for the
+ * length first spares modules that do the work to answer it (SoftHSM2 signs). */
+typedef CK_RV (*output_fn)(const void* context, CK_BYTE* output, CK_ULONG* length);
+CK_RV sized_output(berth_call* call, CK_ULONG room, output_fn fill, const void* context,
+                   berth_list* out);
+
+/* `transform` of `input` (or `finish`) through sized_output, with room for what the common
+ * mechanisms make. */
 CK_RV transformed(berth_call* call, transform_fn transform, CK_SESSION_HANDLE session,
                   berth_list input, berth_list* out);
 CK_RV finished(berth_call* call, final_fn finish, CK_SESSION_HANDLE session, berth_list* out);
