@@ -1,4 +1,4 @@
-/* The native host bundle ABI, version 1.1: the plain C interface between berth and the shared
+/* The native host bundle ABI, version 1.2: the plain C interface between berth and the shared
  * library of a host bundle. Nothing of C++ crosses it; a bundle never links against berth.
  *
  * docs/abi.md is the reference: the entry point, the native layout of every WIT type, lifetimes,
@@ -17,6 +17,9 @@
  *     result struct; strings and lists in results live in a per-call arena (host->alloc).
  *   - A function returns BERTH_OK, or traps the guest: `return call->host->trap(call, "msg");`.
  *     WIT errors are ordinary `result<_, E>` values.
+ *   - (1.2) A bundle calls the functions of the interfaces its world imports, whoever provides
+ *     them (another bundle, built-in WASI), with call->host->call_import and the same native
+ *     layout; the descriptor lists them in `imports`.
  */
 #ifndef BERTH_BUNDLE_H_
 #define BERTH_BUNDLE_H_
@@ -33,7 +36,7 @@ extern "C" {
  * refuses a library built for another major, or for a newer minor than its own (the library
  * may use what this berth lacks); libraries built for an older minor of its major load. */
 #define BERTH_BUNDLE_ABI_VERSION 1u
-#define BERTH_BUNDLE_ABI_MINOR 1u
+#define BERTH_BUNDLE_ABI_MINOR 2u
 
 /* The ABI version as data, read with dlsym before anything in the library is called. A library
  * without it was built before 1.1 and is taken to be 1.0. */
@@ -103,6 +106,16 @@ struct berth_host_api {
    * BERTH_TRAP so a function can `return call->host->trap(call, "...")`. During create it is
    * the reason creation failed. */
   berth_status (*trap)(berth_call* call, const char* message);
+  /* 1.2: calls function `index` of the descriptor's `imports` (counted across its interfaces,
+   * in order; the generated bindings wrap each one) on the provider that satisfies that import
+   * for this component instance. `params` as for a bundle function (NULL without parameters);
+   * `result` (NULL without a result) is zero-filled first, then written; its strings and lists
+   * live in this call's arena or in the provider's memory, and stay valid until this function
+   * returns or calls that provider again. Returns BERTH_OK, or BERTH_TRAP when the callee
+   * trapped or the call could not be made: the message is recorded, and this call traps
+   * whatever the function returns afterwards (return at once). Only during a call, not in
+   * create; functions whose types hold resources cannot be called yet (they trap). */
+  berth_status (*call_import)(berth_call* call, uint32_t index, const void* params, void* result);
 };
 
 /* A function: `params` points to the struct of its parameters (a record of them, in order;
@@ -175,6 +188,12 @@ typedef struct berth_bundle_descriptor {
                          void** instance);
   /* Destroys what create made, after every resource destructor has run. May be NULL. */
   void (*destroy)(void* instance);
+  /* 1.2: the functions of imported interfaces the bundle calls with host->call_import, by
+   * interface (the import's full name, "keyvalue:store/store@0.1.0"); `impl` and `resources`
+   * unused (NULL). berth checks their signatures and sizes against the WIT like exports'; an
+   * imported function left out cannot be called. Read only from libraries of ABI 1.2 on. */
+  const berth_interface* imports;
+  size_t import_count;
 } berth_bundle_descriptor;
 
 /* The entry point every bundle exports. Returns a descriptor that lives as long as the library

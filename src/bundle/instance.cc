@@ -1,6 +1,6 @@
 // A bundle's provider instance: the bundle's create/destroy pair, the table of resource reps,
-// and host functions that marshal Vals into the native layout, call the library and read its
-// results back with every rule checked.
+// host functions that marshal Vals into the native layout, call the library and read its
+// results back with every rule checked, and the functions of its dependencies it may call.
 #include <fmt/format.h>
 
 #include <cstddef>
@@ -30,6 +30,9 @@ static_assert(sizeof(berth_rep) == sizeof(component::NativeRep));
 struct CallState {
   NativeArena* arena = nullptr;
   std::optional<std::string> trap;
+  ImportTable* imports = nullptr;  // null during create
+  // An imported function trapped: the call traps whatever the bundle returns.
+  bool import_trapped = false;
 };
 
 CallState& state_of(berth_call* call) {
@@ -57,11 +60,26 @@ berth_status api_trap(berth_call* call, const char* message) {
   return BERTH_TRAP;
 }
 
+berth_status api_call_import(berth_call* call, uint32_t index, const void* params, void* result) {
+  if (call == nullptr || call->berth_private == nullptr) return BERTH_TRAP;
+  CallState& state = state_of(call);
+  Result<void> called = state.imports != nullptr
+                            ? state.imports->call(index, params, result, *state.arena)
+                            : Result<void>(Error(ErrorCode::kTrap,
+                                                 "call_import: imported functions can be called "
+                                                 "during a call only, not in create"));
+  if (called) return BERTH_OK;
+  state.trap = called.error().message();
+  state.import_trapped = true;
+  return BERTH_TRAP;
+}
+
 const berth_host_api kHostApi = {
     .abi_version = BERTH_BUNDLE_ABI_VERSION,
     .abi_minor = BERTH_BUNDLE_ABI_MINOR,
     .alloc = api_alloc,
     .trap = api_trap,
+    .call_import = api_call_import,
 };
 
 // The reps of one resource type the bundle handed out; the guest holds indexes into it.
@@ -101,7 +119,7 @@ class InstanceState final : public component::NativeHandles,
                             public std::enable_shared_from_this<InstanceState> {
  public:
   InstanceState(std::shared_ptr<const LoadedBundle> bundle, void* instance)
-      : bundle_(std::move(bundle)), instance_(instance) {}
+      : bundle_(std::move(bundle)), instance_(instance), imports_(*bundle_) {}
 
   ~InstanceState() override {
     // Resources the guest still holds go with the instance, then the instance itself.
@@ -117,9 +135,13 @@ class InstanceState final : public component::NativeHandles,
     // Only now the providers it depends on may go (after this body, with the members).
   }
 
-  // A provider instance this one depends on: it lives as long as this state.
-  void keep(std::shared_ptr<host::ProviderInstance> dependency) {
+  // A provider instance this one depends on: its functions are bound to the bundle's imports
+  // of `import`, and it lives as long as this state.
+  Result<void> link(std::string_view import, std::string_view interface,
+                    std::shared_ptr<host::ProviderInstance> dependency) {
+    BERTH_TRY(imports_.bind(import, interface, *dependency));
     dependencies_.push_back(std::move(dependency));
+    return {};
   }
 
   Result<component::ResourceTypeRef> resource(std::string_view interface, std::string_view name) {
@@ -234,7 +256,7 @@ class InstanceState final : public component::NativeHandles,
   // Calls the library's implementation and turns its status into a result.
   Result<void> invoke(const Plan& plan, const uint8_t* params, uint8_t* result,
                       NativeArena& arena) {
-    CallState state{.arena = &arena};
+    CallState state{.arena = &arena, .imports = &imports_};
     berth_call call{.host = &kHostApi, .instance = instance_, .berth_private = &state};
     int status = BERTH_OK;
     try {
@@ -244,7 +266,7 @@ class InstanceState final : public component::NativeHandles,
                                                  "through the C ABI",
                                                  plan.label));
     }
-    if (status == BERTH_TRAP) {
+    if (status == BERTH_TRAP || state.import_trapped) {
       return Error(ErrorCode::kTrap,
                    fmt::format("{} trapped: {}", plan.label,
                                state.trap.value_or("(the bundle gave no message)")));
@@ -268,6 +290,7 @@ class InstanceState final : public component::NativeHandles,
   std::vector<std::shared_ptr<host::ProviderInstance>> dependencies_;
   std::shared_ptr<const LoadedBundle> bundle_;
   void* instance_;
+  ImportTable imports_;
   std::map<const component::ResourceType*, std::unique_ptr<RepTable>> tables_;
   std::map<std::string, RepTable*, std::less<>> by_name_;
   // Handles made for a dynamic call's result, destroyed again if the result turns out invalid.
@@ -281,8 +304,9 @@ class BundleInstance final : public host::ProviderInstance {
   explicit BundleInstance(std::shared_ptr<InstanceState> state) : state_(std::move(state)) {}
 
   // Kept by the state the bundle's host functions share: it may outlive this object.
-  void keep(std::shared_ptr<host::ProviderInstance> dependency) override {
-    state_->keep(std::move(dependency));
+  Result<void> link(std::string_view import, std::string_view interface,
+                    std::shared_ptr<host::ProviderInstance> dependency) override {
+    return state_->link(import, interface, std::move(dependency));
   }
 
   Result<component::ResourceTypeRef> resource(std::string_view interface,

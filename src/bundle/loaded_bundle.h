@@ -9,7 +9,9 @@
 
 #include "berth/bundle.h"
 #include "berth/bundle/bundle.h"
+#include "berth/component/native.h"
 #include "berth/wit/model.h"
+#include "imports.h"
 
 namespace berth::bundle {
 
@@ -36,6 +38,8 @@ class LoadedBundle final : public BundleProvider,
       functions_;
   std::map<std::string, std::map<std::string, const berth_resource*, std::less<>>, std::less<>>
       resources_;
+  // The descriptor's `imports`, in the order host->call_import counts them.
+  std::vector<ImportedFunction> imports_;
 
   const std::string& name() const override { return name_; }
   const wit::Resolve& wit() const override { return resolve_; }
@@ -57,6 +61,22 @@ class LoadedBundle final : public BundleProvider,
   const berth_function* function(std::string_view interface, std::string_view name) const;
   const berth_resource* resource(std::string_view interface, std::string_view name) const;
 };
+
+// A function of the bundle's WIT in native form, once the library's entry for it agrees.
+struct CheckedFunction {
+  component::FuncType type;
+  component::NativeTypeRef params;
+  component::NativeTypeRef result;  // null without a result
+};
+
+// Compares the library's entry `fn` with `function` of `interface` in the bundle's WIT: the
+// signature string and the sizes of the parameter and result structs. A difference is appended
+// to `out` (one line, naming the interface and function) and gives nullopt.
+std::optional<CheckedFunction> check_function(const wit::Resolve& resolve,
+                                              std::string_view interface,
+                                              const wit::Function& function,
+                                              const berth_function& fn,
+                                              std::vector<std::string>& out);
 
 // The host API table every call receives.
 const berth_host_api& host_api();

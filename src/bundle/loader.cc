@@ -83,6 +83,60 @@ Result<void> read_descriptor(LoadedBundle& bundle, const std::string& lib) {
   return {};
 }
 
+}  // namespace
+
+std::optional<CheckedFunction> check_function(const wit::Resolve& resolve,
+                                              std::string_view interface,
+                                              const wit::Function& function,
+                                              const berth_function& fn,
+                                              std::vector<std::string>& out) {
+  auto type = wit::function_type(resolve, function);
+  if (!type) {
+    out.push_back(
+        fmt::format("{}: function '{}': {}", interface, function.name, type.error().message()));
+    return std::nullopt;
+  }
+  std::string expected = component::native_signature(*type);
+  std::string actual = text_or(fn.signature, "(none)");
+  if (expected != actual) {
+    out.push_back(
+        fmt::format("{}: function '{}' has another signature in the library\n"
+                    "      WIT:     {}\n      library: {}",
+                    interface, function.name, expected, actual));
+    return std::nullopt;
+  }
+  auto params = component::native_params_layout(*type);
+  if (!params) {
+    out.push_back(
+        fmt::format("{}: function '{}': {}", interface, function.name, params.error().message()));
+    return std::nullopt;
+  }
+  CheckedFunction checked{.type = std::move(*type), .params = std::move(*params)};
+  uint32_t result_size = 0;
+  if (checked.type.result) {
+    auto result = component::native_layout(checked.type.result);
+    if (!result) {
+      out.push_back(
+          fmt::format("{}: function '{}': {}", interface, function.name, result.error().message()));
+      return std::nullopt;
+    }
+    checked.result = std::move(*result);
+    result_size = checked.result->size;
+  }
+  if (fn.params_size != checked.params->size || fn.result_size != result_size) {
+    out.push_back(
+        fmt::format("{}: function '{}': the library's parameter and result structs "
+                    "are {} and {} bytes; the native layout of the WIT makes "
+                    "them {} and {} bytes",
+                    interface, function.name, fn.params_size, fn.result_size, checked.params->size,
+                    result_size));
+    return std::nullopt;
+  }
+  return checked;
+}
+
+namespace {
+
 // Every way the descriptor differs from the WIT world, one line each.
 std::vector<std::string> descriptor_differences(const LoadedBundle& bundle) {
   std::vector<std::string> out;
@@ -116,48 +170,10 @@ std::vector<std::string> descriptor_differences(const LoadedBundle& bundle) {
         continue;
       }
       const berth_function& fn = *it->second;
-      auto type = wit::function_type(resolve, function);
-      if (!type) {
-        out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
-                                  type.error().message()));
-        continue;
-      }
-      std::string expected = component::native_signature(*type);
-      std::string actual = text_or(fn.signature, "(none)");
-      if (expected != actual) {
-        out.push_back(
-            fmt::format("{}: function '{}' has another signature in the library\n"
-                        "      WIT:     {}\n      library: {}",
-                        provided.name, function.name, expected, actual));
-        continue;
-      }
+      if (!check_function(resolve, provided.name, function, fn, out)) continue;
       if (fn.impl == nullptr) {
         out.push_back(fmt::format("{}: function '{}' has no implementation (impl is NULL)",
                                   provided.name, function.name));
-      }
-      auto params = component::native_params_layout(*type);
-      if (!params) {
-        out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
-                                  params.error().message()));
-        continue;
-      }
-      uint32_t result_size = 0;
-      if (type->result) {
-        auto result = component::native_layout(type->result);
-        if (!result) {
-          out.push_back(fmt::format("{}: function '{}': {}", provided.name, function.name,
-                                    result.error().message()));
-          continue;
-        }
-        result_size = (*result)->size;
-      }
-      if (fn.params_size != (*params)->size || fn.result_size != result_size) {
-        out.push_back(
-            fmt::format("{}: function '{}': the library's parameter and result structs "
-                        "are {} and {} bytes; the native layout of the WIT makes "
-                        "them {} and {} bytes",
-                        provided.name, function.name, fn.params_size, fn.result_size,
-                        (*params)->size, result_size));
       }
     }
     for (const auto& [name, fn] : functions->second) {
@@ -329,6 +345,8 @@ Result<std::shared_ptr<BundleProvider>> load_bundle(BundleSpec spec,
   bundle->dependencies_ = host::imported_interfaces(bundle->resolve_, *world);
 
   std::vector<std::string> differences = descriptor_differences(*bundle);
+  BERTH_TRY_ASSIGN(std::vector<std::string> import_differences, read_imports(*bundle, lib));
+  differences.insert(differences.end(), import_differences.begin(), import_differences.end());
   if (!differences.empty()) {
     std::string message = fmt::format(
         "{}: the library {} does not match the WIT {} (world {}); was it built from another "

@@ -175,13 +175,14 @@ class LinkResolver final : public component::ImportResolver {
   }
 
   // Creates the instances of the report's providers in its creation order (dependencies
-  // first); each keeps those it depends on alive.
+  // first), then links each to those it depends on (which it keeps alive).
   Result<void> create(const LinkReport& report) {
     for (const auto& provider : report.creation_order) BERTH_TRY(instance_of(*provider));
     for (const Dependency& edge : report.dependencies) {
       BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependent, instance_of(*edge.provider));
       BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependency, instance_of(*edge.dependency));
-      dependent->keep(std::move(dependency));
+      auto linked = dependent->link(edge.import, edge.interface, std::move(dependency));
+      if (!linked) return std::move(linked.error().prepend(edge.provider->name()));
     }
     return {};
   }

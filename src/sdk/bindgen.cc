@@ -81,6 +81,10 @@ class TypeWriter {
   const std::vector<ShortName>& short_names() const { return short_names_; }
   void add_short_name(ShortName name) { short_names_.push_back(std::move(name)); }
   void append(std::string text) { out_ += text; }
+  // A definition named `name`, written once (an interface imported and exported shares them).
+  void define_once(const std::string& name, std::string text) {
+    if (defined_.insert(name).second) out_ += text;
+  }
 
   // The C spelling of `type`, defining it first when needed.
   Result<std::string> c_type(const wit::Type& type) {
@@ -310,7 +314,7 @@ class TypeWriter {
 // One function as the generated code sees it.
 struct FunctionBinding {
   std::string wit_name;   // "[method]bucket.get"
-  std::string c_name;     // "keyvalue_store_store_bucket_get"
+  std::string c_name;     // "keyvalue_store_store_bucket_get"; "import_..." for an import
   std::string params;     // "keyvalue_store_store_bucket_get_params", empty without parameters
   std::string result;     // the result's C type, empty without a result
   std::string signature;  // docs/abi.md "Signatures"
@@ -322,6 +326,38 @@ struct InterfaceBinding {
   std::string short_prefix;  // "store"
   std::vector<FunctionBinding> functions;
   std::vector<std::pair<std::string, std::string>> resources;  // WIT name, destroy function
+  // Of an import: the functions the bundle cannot call, each with why (as a C comment).
+  std::vector<std::string> skipped;
+};
+
+struct WorldBinding {
+  std::vector<InterfaceBinding> exports;  // to implement
+  std::vector<InterfaceBinding> imports;  // to call, with host->call_import
+};
+
+// Which side of the world an interface is on: exports are implemented, imports called.
+enum class Side { kExport, kImport };
+
+// Every C name the bindings define and the WIT item it is for: two items may map to one name
+// (a method `info` of resource `session` and a type `session-info`), which would not compile,
+// so that is refused with both named. An interface both imported and exported claims its
+// types and parameter structs twice, as the same items.
+class NameClaims {
+ public:
+  Result<void> claim(const std::string& c_name, const std::string& interface, std::string item) {
+    auto [it, added] = claims_.emplace(c_name, std::make_pair(interface, item));
+    if (added || it->second == std::make_pair(interface, item)) return {};
+    std::string first = it->second.first == interface ? it->second.second
+                                                      : fmt::format("{} of {}", it->second.second,
+                                                                    it->second.first);
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("{} and {} would both be called {} in C; rename one of them in the "
+                             "WIT",
+                             first, item, c_name));
+  }
+
+ private:
+  std::map<std::string, std::pair<std::string, std::string>> claims_;
 };
 
 std::string function_c_name(const std::string& prefix, const wit::Resolve& resolve,
@@ -332,28 +368,62 @@ std::string function_c_name(const std::string& prefix, const wit::Resolve& resol
   return prefix + "_" + resource + "_" + c_name_part(f.item_name());
 }
 
+// The binding of one function of `out`, or an error saying why it cannot cross the ABI.
+Result<FunctionBinding> bind_function(TypeWriter& types, const wit::Resolve& resolve, Side side,
+                                      const wit::Function& f, InterfaceBinding& out,
+                                      NameClaims& names) {
+  if (f.is_async) {
+    return Error(ErrorCode::kUnsupported,
+                 fmt::format("async function '{}' cannot cross the native bundle ABI (version "
+                             "1 is synchronous)",
+                             f.name));
+  }
+  std::string c_name = function_c_name(out.c_prefix, resolve, f);
+  FunctionBinding binding{.wit_name = f.name,
+                          .c_name = side == Side::kImport ? "import_" + c_name : c_name};
+  BERTH_TRY(names.claim(
+      binding.c_name, out.name,
+      fmt::format("{}function '{}'", side == Side::kImport ? "the call of " : "", f.name)));
+  if (!f.params.empty()) {
+    std::string fields;
+    for (const wit::Param& p : f.params) {
+      BERTH_TRY_ASSIGN(std::string type, types.c_type(p.type));
+      fields += fmt::format("  {} {};\n", type, c_identifier(p.name));
+    }
+    binding.params = c_name + "_params";
+    BERTH_TRY(names.claim(binding.params, out.name,
+                          fmt::format("the parameters of function '{}'", f.name)));
+    types.define_once(binding.params,
+                      fmt::format("typedef struct {0} {{\n{1}}} {0};\n\n", binding.params, fields));
+  }
+  if (f.result) {
+    BERTH_TRY_ASSIGN(binding.result, types.c_type(*f.result));
+  }
+  BERTH_TRY_ASSIGN(component::FuncType type, wit::function_type(resolve, f));
+  binding.signature = component::native_signature(type);
+  return binding;
+}
+
+// The C side of interface `provided`: its named types, and its functions to implement (an
+// export) or to call (an import, whose functions that cannot cross the ABI are skipped).
 Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& resolve,
-                                        const host::ProvidedInterface& provided) {
+                                        const host::ProvidedInterface& provided, Side side,
+                                        NameClaims& names) {
   const wit::Interface& iface = resolve.interface(provided.id);
   InterfaceBinding out{.name = provided.name,
                        .c_prefix = interface_c_prefix(resolve, provided.id),
                        .short_prefix = c_identifier(*iface.name)};
-  // Every C name the interface defines and the WIT item it is for: two items may map to one
-  // name (a method `info` of resource `session` and a type `session-info`), which would not
-  // compile, so that is refused with both named.
-  std::map<std::string, std::string> c_names;
   auto claim = [&](const std::string& c_name, std::string item) -> Result<void> {
-    auto [it, added] = c_names.emplace(c_name, item);
-    if (added) return {};
-    return Error(ErrorCode::kInvalid,
-                 fmt::format("{}: {} and {} would both be called {} in C; rename one of them in "
-                             "the WIT",
-                             provided.name, it->second, item, c_name));
+    auto claimed = names.claim(c_name, provided.name, std::move(item));
+    if (!claimed) return std::move(claimed.error().prepend(provided.name));
+    return {};
   };
   // The short spelling of a name that starts with the interface's prefix.
   auto add_short = [&](ShortName::Kind kind, const std::string& full) {
+    bool imported = full.starts_with("import_");
+    std::string rest = full.substr(out.c_prefix.size() + (imported ? 7 : 0));
     types.add_short_name({.kind = kind,
-                          .short_name = out.short_prefix + full.substr(out.c_prefix.size()),
+                          .short_name = (imported ? "import_" : "") + out.short_prefix + rest,
                           .full_name = full,
                           .prefix = out.short_prefix,
                           .interface = provided.name});
@@ -361,7 +431,8 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
   for (wit::TypeId id : iface.types) {
     const wit::TypeDef& def = resolve.type(id);
     if (std::holds_alternative<wit::Resource>(resolve.type(resolve.dealias(id)).kind)) {
-      if (!std::holds_alternative<wit::Resource>(def.kind)) continue;  // `use`d from elsewhere
+      // `use`d from elsewhere, or a resource the bundle does not define.
+      if (!std::holds_alternative<wit::Resource>(def.kind) || side == Side::kImport) continue;
       out.resources.emplace_back(def.name, out.c_prefix + "_" + c_name_part(def.name) + "_destroy");
       BERTH_TRY(claim(out.resources.back().second,
                       fmt::format("the destroy function of resource '{}'", def.name)));
@@ -376,33 +447,15 @@ Result<InterfaceBinding> bind_interface(TypeWriter& types, const wit::Resolve& r
     }
   }
   for (const wit::Function& f : iface.functions) {
-    if (f.is_async) {
-      return Error(ErrorCode::kUnsupported,
-                   fmt::format("{}: async function '{}' cannot be a bundle function (ABI "
-                               "version 1 is synchronous)",
-                               provided.name, f.name));
+    auto binding = bind_function(types, resolve, side, f, out, names);
+    if (!binding && side == Side::kImport && binding.error().code() == ErrorCode::kUnsupported) {
+      out.skipped.push_back(fmt::format("{}: {}", f.name, binding.error().message()));
+      continue;
     }
-    FunctionBinding binding{.wit_name = f.name,
-                            .c_name = function_c_name(out.c_prefix, resolve, f)};
-    BERTH_TRY(claim(binding.c_name, fmt::format("function '{}'", f.name)));
-    if (!f.params.empty()) {
-      std::string fields;
-      for (const wit::Param& p : f.params) {
-        BERTH_TRY_ASSIGN(std::string type, types.c_type(p.type));
-        fields += fmt::format("  {} {};\n", type, c_identifier(p.name));
-      }
-      binding.params = binding.c_name + "_params";
-      BERTH_TRY(claim(binding.params, fmt::format("the parameters of function '{}'", f.name)));
-      types.append(fmt::format("typedef struct {0} {{\n{1}}} {0};\n\n", binding.params, fields));
-      add_short(ShortName::Kind::kType, binding.params);
-    }
-    if (f.result) {
-      BERTH_TRY_ASSIGN(binding.result, types.c_type(*f.result));
-    }
-    BERTH_TRY_ASSIGN(component::FuncType type, wit::function_type(resolve, f));
-    binding.signature = component::native_signature(type);
-    add_short(ShortName::Kind::kMacro, binding.c_name);
-    out.functions.push_back(std::move(binding));
+    if (!binding) return std::move(binding.error().prepend(provided.name));
+    if (!binding->params.empty()) add_short(ShortName::Kind::kType, binding->params);
+    add_short(ShortName::Kind::kMacro, binding->c_name);
+    out.functions.push_back(std::move(*binding));
   }
   return out;
 }
@@ -440,8 +493,17 @@ std::string short_names_text(const std::string& name, const std::vector<ShortNam
       guard, types, macros);
 }
 
+// The wrapper of an imported function: host->call_import with its index.
+std::string import_wrapper(const FunctionBinding& f, const std::string& interface, size_t index) {
+  return fmt::format(
+      "/* {} {}: {} */\nstatic inline {} {{\n"
+      "  return call->host->call_import(call, {}, {}, {});\n}}\n",
+      interface, f.wit_name, f.signature, prototype(f), index, f.params.empty() ? "NULL" : "params",
+      f.result.empty() ? "NULL" : "result");
+}
+
 std::string header_text(const std::string& name, const std::string& world_path,
-                        const TypeWriter& types, const std::vector<InterfaceBinding>& interfaces) {
+                        const TypeWriter& types, const WorldBinding& bindings) {
   std::string guard = c_constant(name) + "_BINDINGS_H_";
   std::string out = fmt::format(
       "/* Generated by `berth bundle bindgen` from WIT world {0}. Do not edit: regenerate.\n"
@@ -457,7 +519,7 @@ std::string header_text(const std::string& name, const std::string& world_path,
       "berth_status {0}_create(berth_call* call, const berth_config_entry* config, size_t "
       "config_count,\n    void** instance);\nvoid {0}_destroy(void* instance);\n\n",
       c_name);
-  for (const InterfaceBinding& iface : interfaces) {
+  for (const InterfaceBinding& iface : bindings.exports) {
     out += fmt::format("/* {} */\n", iface.name);
     for (const FunctionBinding& f : iface.functions) {
       out += fmt::format("/* {}: {} */\n{};\n", f.wit_name, f.signature, prototype(f));
@@ -470,15 +532,57 @@ std::string header_text(const std::string& name, const std::string& world_path,
     }
     out += "\n";
   }
+  if (!bindings.imports.empty()) {
+    out +=
+        "/* What the world imports: call these from a function (not from create) to reach the\n"
+        " * provider berth linked to each import (docs/bundle-authoring.md, \"Calling what the\n"
+        " * bundle imports\"). Strings and lists of a result stay valid until the calling\n"
+        " * function returns or calls that provider again. BERTH_TRAP means the call trapped:\n"
+        " * return it at once. */\n";
+  }
+  size_t index = 0;
+  for (const InterfaceBinding& iface : bindings.imports) {
+    for (const FunctionBinding& f : iface.functions) {
+      out += import_wrapper(f, iface.name, index++);
+    }
+    for (const std::string& skipped : iface.skipped) {
+      out += fmt::format("/* {} {}: not callable */\n", iface.name, skipped);
+    }
+    out += "\n";
+  }
   out += short_names_text(name, types.short_names());
   out += fmt::format("#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {} */\n", guard);
   return out;
 }
 
+std::string function_entry(const FunctionBinding& f, const std::string& impl) {
+  return fmt::format("    {{{}, {},\n     {}, {}, {}}},\n", c_string_literal(f.wit_name),
+                     c_string_literal(f.signature),
+                     f.params.empty() ? "0" : fmt::format("sizeof({})", f.params),
+                     f.result.empty() ? "0" : fmt::format("sizeof({})", f.result), impl);
+}
+
+// The descriptor's `imports`: the functions of each imported interface the bundle may call.
+std::string imports_table(const std::vector<InterfaceBinding>& imports, std::string& out) {
+  std::string entries;
+  for (const InterfaceBinding& iface : imports) {
+    if (iface.functions.empty()) continue;
+    std::string functions;
+    for (const FunctionBinding& f : iface.functions) functions += function_entry(f, "NULL");
+    std::string table = "import_" + iface.c_prefix + "_functions";
+    out += fmt::format("static const berth_function {}[] = {{\n{}}};\n\n", table, functions);
+    entries += fmt::format("    {{{}, {}, {}, NULL, 0}},\n", c_string_literal(iface.name), table,
+                           iface.functions.size());
+  }
+  if (entries.empty()) return "NULL, 0";
+  out += fmt::format("static const berth_interface imports[] = {{\n{}}};\n\n", entries);
+  return fmt::format("imports, sizeof imports / sizeof imports[0]");
+}
+
 std::string descriptor_text(const std::string& name, const std::string& version,
-                            const std::string& world_path,
-                            const std::vector<InterfaceBinding>& interfaces,
+                            const std::string& world_path, const WorldBinding& bindings,
                             const std::vector<ConfigKey>& config_keys) {
+  const std::vector<InterfaceBinding>& interfaces = bindings.exports;
   std::string c_name = c_identifier(name);
   std::string out = fmt::format(
       "/* Generated by `berth bundle bindgen` from WIT world {}. Do not edit: regenerate. */\n"
@@ -495,11 +599,7 @@ std::string descriptor_text(const std::string& name, const std::string& version,
           "static berth_status call_{}(berth_call* call, const void* params, void* result) "
           "{{\n  (void)params;\n  (void)result;\n  return {}({});\n}}\n\n",
           f.c_name, f.c_name, call_args);
-      functions +=
-          fmt::format("    {{{}, {},\n     {}, {}, call_{}}},\n", c_string_literal(f.wit_name),
-                      c_string_literal(f.signature),
-                      f.params.empty() ? "0" : fmt::format("sizeof({})", f.params),
-                      f.result.empty() ? "0" : fmt::format("sizeof({})", f.result), f.c_name);
+      functions += function_entry(f, "call_" + f.c_name);
     }
     std::string resources;
     for (const auto& [resource, destroy] : iface.resources) {
@@ -533,15 +633,16 @@ std::string descriptor_text(const std::string& name, const std::string& version,
     }
     out += fmt::format("static const berth_config_key config_keys[] = {{\n{}}};\n\n", keys);
   }
+  std::string imports = imports_table(bindings.imports, out);
   out += fmt::format(
       "BERTH_BUNDLE_DEFINE_ABI();\n\n"
       "static const berth_bundle_descriptor descriptor = {{\n"
       "    BERTH_BUNDLE_ABI_VERSION, BERTH_BUNDLE_ABI_MINOR, {}, {}, {}, NULL,\n"
-      "    interfaces, {}, {}, {}, {}_create, {}_destroy}};\n\n"
+      "    interfaces, {}, {}, {}, {}_create, {}_destroy, {}}};\n\n"
       "BERTH_BUNDLE_EXPORT const berth_bundle_descriptor* berth_bundle_entry(void) {{\n"
       "  return &descriptor;\n}}\n",
       c_string_literal(name), c_string_literal(version), c_string_literal(world_path),
-      interfaces.size(), keys_name, config_keys.size(), c_name, c_name);
+      interfaces.size(), keys_name, config_keys.size(), c_name, c_name, imports);
   return out;
 }
 
@@ -572,8 +673,8 @@ std::string cpp_header_text(const std::string& name, const std::string& world_pa
       world_path, name, guard, c_identifier(name));
 }
 
-Result<std::vector<InterfaceBinding>> bind_world(TypeWriter& types, const wit::Resolve& resolve,
-                                                 wit::WorldId world) {
+Result<WorldBinding> bind_world(TypeWriter& types, const wit::Resolve& resolve,
+                                wit::WorldId world) {
   std::string world_path = resolve.world_path(world);
   std::vector<host::ProvidedInterface> provided = host::exported_interfaces(resolve, world);
   if (provided.empty()) {
@@ -582,13 +683,19 @@ Result<std::vector<InterfaceBinding>> bind_world(TypeWriter& types, const wit::R
                              "would provide nothing (a bundle's world exports what it provides)",
                              world_path));
   }
-  std::vector<InterfaceBinding> interfaces;
+  WorldBinding out;
+  NameClaims names;
   for (const host::ProvidedInterface& p : provided) {
-    auto binding = bind_interface(types, resolve, p);
+    auto binding = bind_interface(types, resolve, p, Side::kExport, names);
     if (!binding) return std::move(binding.error().prepend(world_path));
-    interfaces.push_back(std::move(*binding));
+    out.exports.push_back(std::move(*binding));
   }
-  return interfaces;
+  for (const host::ProvidedInterface& p : host::imported_interfaces(resolve, world)) {
+    auto binding = bind_interface(types, resolve, p, Side::kImport, names);
+    if (!binding) return std::move(binding.error().prepend(world_path));
+    out.imports.push_back(std::move(*binding));
+  }
+  return out;
 }
 
 }  // namespace
@@ -596,7 +703,7 @@ Result<std::vector<InterfaceBinding>> bind_world(TypeWriter& types, const wit::R
 Result<std::string> stub_source(const std::string& name, const wit::Resolve& resolve,
                                 wit::WorldId world) {
   TypeWriter types(resolve, c_identifier(name));
-  BERTH_TRY_ASSIGN(std::vector<InterfaceBinding> interfaces, bind_world(types, resolve, world));
+  BERTH_TRY_ASSIGN(WorldBinding bindings, bind_world(types, resolve, world));
   std::string c_name = c_identifier(name);
   std::string out = fmt::format(
       "/* The implementation of bundle {0}. `berth bundle new` wrote this file once; it is yours\n"
@@ -608,7 +715,7 @@ Result<std::string> stub_source(const std::string& name, const wit::Resolve& res
       "  return BERTH_OK;\n}}\n\n"
       "void {1}_destroy(void* instance) {{ (void)instance; }}\n",
       name, c_name);
-  for (const InterfaceBinding& iface : interfaces) {
+  for (const InterfaceBinding& iface : bindings.exports) {
     for (const FunctionBinding& f : iface.functions) {
       std::string unused = fmt::format("{}{}", f.params.empty() ? "" : "  (void)params;\n",
                                        f.result.empty() ? "" : "  (void)result;\n");
@@ -634,12 +741,12 @@ Result<std::vector<GeneratedFile>> generate_bindings(const std::string& name,
                                                      const std::vector<ConfigKey>& config_keys) {
   std::string world_path = resolve.world_path(world);
   TypeWriter types(resolve, c_identifier(name));
-  BERTH_TRY_ASSIGN(std::vector<InterfaceBinding> interfaces, bind_world(types, resolve, world));
+  BERTH_TRY_ASSIGN(WorldBinding bindings, bind_world(types, resolve, world));
   std::vector<GeneratedFile> files;
   files.push_back({fmt::format("generated/{}_bindings.h", name),
-                   header_text(name, world_path, types, interfaces)});
+                   header_text(name, world_path, types, bindings)});
   files.push_back({fmt::format("generated/{}_descriptor.c", name),
-                   descriptor_text(name, version, world_path, interfaces, config_keys)});
+                   descriptor_text(name, version, world_path, bindings, config_keys)});
   files.push_back(
       {fmt::format("generated/{}_bindings.hpp", name), cpp_header_text(name, world_path)});
   return files;

@@ -57,9 +57,11 @@ class BundleDirTest : public berth::testing::TempDirTest {
 
 // Writes bundle folder DIR/NAME for a node of the dependency tests (bundles/node/node.c): it
 // exports test:NAME/api, its world imports test:X/api for each X of `imports`, and it logs its
-// creation and destruction to `log`.
+// creation and destruction to `log`. Its library is test_lib(`lib`) (node_NAME by default);
+// `config` (TOML lines) is added to its [config].
 inline fs::path write_node_bundle(const fs::path& dir, const std::string& name,
-                                  const std::vector<std::string>& imports, const fs::path& log) {
+                                  const std::vector<std::string>& imports, const fs::path& log,
+                                  const std::string& lib = "", const std::string& config = "") {
   fs::path folder = dir / name;
   std::string world = "world host {\n";
   for (const std::string& other : imports) {
@@ -75,8 +77,9 @@ inline fs::path write_node_bundle(const fs::path& dir, const std::string& name,
       << world;
   std::ofstream(folder / "host.toml")
       << "[host]\nname = \"" << name << "\"\nversion = \"0.1.0\"\nlib = \""
-      << test_lib("node_" + name).string()
-      << "\"\nwit = \"wit\"\nworld = \"host\"\n\n[config]\nlog = \"" << log.string() << "\"\n";
+      << test_lib(lib.empty() ? "node_" + name : lib).string()
+      << "\"\nwit = \"wit\"\nworld = \"host\"\n\n[config]\nlog = \"" << log.string() << "\"\n"
+      << config;
   return folder;
 }
 

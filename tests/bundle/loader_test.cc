@@ -228,14 +228,14 @@ TEST_F(LoaderTest, AnotherAbiMajorIsRefusedBeforeTheLibraryRuns) {
   // The library's entry point aborts if it is ever called.
   EXPECT_EQ(error_of(load_bundle_dir(types_bundle_with("other_major"))),
             test_lib("other_major").string() +
-                ": the library was built for bundle ABI 2.0; this berth speaks ABI 1.1 and loads "
+                ": the library was built for bundle ABI 2.0; this berth speaks ABI 1.2 and loads "
                 "major 1 only (rebuild the bundle against this berth's berth/bundle.h)");
 }
 
 TEST_F(LoaderTest, ANewerMinorIsRefusedWithBothVersions) {
   EXPECT_EQ(error_of(load_bundle_dir(types_bundle_with("newer_minor"))),
             test_lib("newer_minor").string() +
-                ": the library was built for bundle ABI 1.2, newer than this berth's 1.1: it may "
+                ": the library was built for bundle ABI 1.3, newer than this berth's 1.2: it may "
                 "use what this berth lacks (upgrade berth, or rebuild the bundle against this "
                 "berth's berth/bundle.h)");
 }
@@ -249,18 +249,28 @@ TEST_F(LoaderTest, ALibraryFromBeforeTheAbiSymbolLoadsAsAnOlderMinor) {
   EXPECT_EQ(echoed->u, 7u);
 }
 
+TEST_F(LoaderTest, ALibraryOfAnOlderMinorLoadsWithoutItsNewerFields) {
+  // Its descriptor's import table holds garbage: berth reads it only from 1.2 on.
+  auto bundle = expect_ok(load_bundle_dir(types_bundle_with("older_minor")));
+  auto instance = expect_ok(bundle->create_instance());
+  auto echoed = expect_ok(
+      call_direct(*bundle, *instance, "test:types/echo@0.1.0", "echo-u32", {Val::u32(9)}));
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->u, 9u);
+}
+
 TEST_F(LoaderTest, TheDescriptorMustAgreeWithTheAbiSymbol) {
   EXPECT_EQ(error_of(load_bundle_dir(types_bundle_with("bad_abi"))),
             test_lib("bad_abi").string() +
-                ": the descriptor says bundle ABI 99.1, but the library's berth_bundle_abi says "
-                "1.1 (were they built against different berth/bundle.h?)");
+                ": the descriptor says bundle ABI 99.2, but the library's berth_bundle_abi says "
+                "1.2 (were they built against different berth/bundle.h?)");
 }
 
 TEST_F(LoaderTest, ManifestAbiDisagreesWithTheLibrary) {
   fs::path b = types_bundle("types", "abi = 2\n");
   EXPECT_EQ(error_of(load_bundle_dir(b)), (b / "host.toml").string() + ": [host] 'abi' is 2, but " +
                                               test_lib("types").string() +
-                                              " was built for bundle ABI 1.1");
+                                              " was built for bundle ABI 1.2");
 }
 
 TEST_F(LoaderTest, WitDoesNotParse) {

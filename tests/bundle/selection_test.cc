@@ -80,7 +80,7 @@ TEST_F(SelectionTest, TheNotesSayWhatWasChosenAndWhyTheOthersWereNot) {
                                 ": version 2.0.0 does not meet \"^1.2\"\n"));
   EXPECT_THAT(notes_, HasSubstr(where() + "passed over " + newer_abi.string() +
                                 ": it did not load: " + newer_abi.string() +
-                                "/lib/libtypes.so: the library was built for bundle ABI 1.2"));
+                                "/lib/libtypes.so: the library was built for bundle ABI 1.3"));
 }
 
 TEST_F(SelectionTest, AFolderThePolicyRefusesIsPassedOverForASignedOne) {

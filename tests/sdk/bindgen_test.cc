@@ -160,6 +160,49 @@ TEST(BindgenTest, StreamsCannotCrossTheNativeAbi) {
               HasSubstr("stream values cannot cross the native bundle ABI"));
 }
 
+// What the world imports gets a wrapper per function calling host->call_import with its index
+// in the descriptor's `imports`, which lists them; an interface imported and exported shares
+// its types and parameter structs; a function that cannot cross the ABI is left out, said in a
+// comment. The generated C compiles.
+TEST(BindgenTest, ImportsGetCallWrappers) {
+  wit::Resolve resolve;
+  auto package = expect_ok(wit::load_source(
+      resolve, "imp.wit",
+      "package a:b; interface i { record point { x: u32 } get: func(p: point) -> u32; "
+      "put: func(); } interface j { f: func() -> u32; } interface k { s: func() -> stream<u8>; } "
+      "world w { import i; import k; export i; export j; }"));
+  auto world = expect_ok(wit::select_world(resolve, package, ""));
+  auto files = expect_ok(generate_bindings("imp", "0.1.0", resolve, world));
+  const std::string& header = file_named(files, "generated/imp_bindings.h").text;
+  const std::string& descriptor = file_named(files, "generated/imp_descriptor.c").text;
+  EXPECT_THAT(header, HasSubstr("static inline berth_status import_a_b_i_get(berth_call* call, "
+                                "const a_b_i_get_params* params, uint32_t* result) {\n"
+                                "  return call->host->call_import(call, 0, params, result);\n}"));
+  EXPECT_THAT(header, HasSubstr("static inline berth_status import_a_b_i_put(berth_call* call) {\n"
+                                "  return call->host->call_import(call, 1, NULL, NULL);\n}"));
+  EXPECT_THAT(header, HasSubstr("/* a:b/k s: stream values cannot cross the native bundle ABI"));
+  EXPECT_THAT(header, HasSubstr("#define import_i_get import_a_b_i_get\n"));
+  // The exported side of i is implemented as before.
+  EXPECT_THAT(header, HasSubstr("berth_status a_b_i_get(berth_call* call, const a_b_i_get_params* "
+                                "params, uint32_t* result);"));
+  EXPECT_THAT(descriptor, HasSubstr("static const berth_interface imports[] = {\n"
+                                    "    {\"a:b/i\", import_a_b_i_functions, 2, NULL, 0},\n};"));
+  EXPECT_THAT(descriptor, HasSubstr("imp_destroy, imports, sizeof imports / sizeof imports[0]}"));
+
+  fs::path dir = fs::temp_directory_path() / ("berth-bindgen-imports-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  for (const GeneratedFile& f : files) {
+    fs::create_directories((dir / f.path).parent_path());
+    std::ofstream(dir / f.path) << f.text;
+  }
+  std::string command = "cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I" +
+                        std::string(berth::testing::source_dir()) + "/include -I" +
+                        (dir / "generated").string() + " " +
+                        (dir / "generated/imp_descriptor.c").string();
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  fs::remove_all(dir);
+}
+
 // Two WIT items whose C names would be the same are refused with both named, not left to the C
 // compiler: a method `info` of resource `session` and a type `session-info`, a method `destroy`
 // and the resource's destroy function.

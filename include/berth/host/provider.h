@@ -45,13 +45,20 @@ class ProviderInstance {
                                                    std::string_view name,
                                                    const component::FuncType& type) = 0;
 
-  // Keeps the instance of a provider this one depends on alive as long as this one's state:
-  // a dependency must be destroyed after the providers that need it, whoever holds them last
-  // (the linker calls this). A provider whose functions share state that outlives this object
-  // keeps it there, to be released after that state is destroyed; by default it is kept here,
-  // released after the derived class's destructor has run.
-  virtual void keep(std::shared_ptr<ProviderInstance> dependency) {
+  // Hands this instance the instance of a provider it depends on: its import `import` (an
+  // interface its world imports) is that provider's interface `interface`. The linker calls it
+  // once per dependency, after creating both, before the component is instantiated; a provider
+  // that calls its dependencies binds their functions here. The dependency must also be
+  // destroyed after the providers that need it, whoever holds them last: a provider whose
+  // functions share state that outlives this object keeps it there, to be released after that
+  // state is destroyed; by default it is kept here, released after the derived class's
+  // destructor has run.
+  virtual Result<void> link(std::string_view import, std::string_view interface,
+                            std::shared_ptr<ProviderInstance> dependency) {
+    (void)import;
+    (void)interface;
     dependencies_.push_back(std::move(dependency));
+    return {};
   }
 
  private:

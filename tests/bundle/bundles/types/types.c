@@ -372,7 +372,8 @@ static const berth_interface interfaces[] = {
 
 /* The ABI the library states. TYPES_OTHER_MAJOR and TYPES_NEWER_MINOR claim versions berth
  * refuses (and abort if berth calls into them anyway); TYPES_LEGACY_ABI is a library from
- * before 1.1, with no berth_bundle_abi symbol; TYPES_BAD_ABI states 1.1 but its descriptor
+ * before 1.1, with no berth_bundle_abi symbol; TYPES_OLDER_MINOR one built for 1.1, whose
+ * descriptor ended before `imports`; TYPES_BAD_ABI states this minor but its descriptor
  * claims another major. */
 #if defined(TYPES_OTHER_MAJOR)
 BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = {2, 0};
@@ -381,13 +382,20 @@ BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = {2, 0};
 BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = {BERTH_BUNDLE_ABI_VERSION,
                                                                 BERTH_BUNDLE_ABI_MINOR + 1};
 #define TYPES_REFUSED 1
+#elif defined(TYPES_OLDER_MINOR)
+BERTH_BUNDLE_EXPORT const berth_abi_version berth_bundle_abi = {BERTH_BUNDLE_ABI_VERSION, 1};
 #elif !defined(TYPES_LEGACY_ABI)
 BERTH_BUNDLE_DEFINE_ABI();
 #endif
 
 static const berth_bundle_descriptor descriptor = {
     .abi_version = BERTH_BUNDLE_ABI_VERSION,
-#ifndef TYPES_LEGACY_ABI
+#if defined(TYPES_OLDER_MINOR)
+    .abi_minor = 1,
+    /* A 1.1 descriptor has no import table: berth must not read these. */
+    .imports = (const berth_interface*)1,
+    .import_count = 99,
+#elif !defined(TYPES_LEGACY_ABI)
     .abi_minor = BERTH_BUNDLE_ABI_MINOR,
 #endif
     .name = "types",
