@@ -6,6 +6,9 @@
 //    with 16-byte strings;
 //  - cpp/...: the same component and calls, the interface implemented by typed C++ functions
 //    an embedder defines (host/typed_function.h) instead of the bundle;
+//  - bundle_to_bundle/add_u32 and bundle_to_bundle/get_16B: the same calls made by another
+//    bundle (bench/bundle/relay) from native code, through the bundle ABI's call_import: the
+//    component calls the relay once, the relay calls the bundle 1000 times;
 //  - export/...: one call of an export from C++ (`loop-add(0)`: no call inside), typed
 //    (TypedFunc), with Vals, and as WAVE text.
 // Each loop iteration runs 1000 calls from inside wasm; `per_call` is the time of one.
@@ -35,6 +38,7 @@ struct Fixture {
   engine::Instance bare{};
   std::unique_ptr<host::LinkedInstance> linked;
   std::unique_ptr<host::LinkedInstance> embedded;  // the same component, the api in C++
+  std::unique_ptr<host::LinkedInstance> relayed;   // a component calling the relay bundle
 
   Fixture() {
     engine::HostFunc noop = [](engine::Store&, std::span<const engine::Value>,
@@ -62,6 +66,13 @@ struct Fixture {
     host::Linker cpp_linker;
     cpp_linker.add(cpp_provider());
     embedded = must(cpp_linker.instantiate(*store, component));
+
+    std::filesystem::path bench_dir = std::filesystem::path(berth::testing::binary_dir()) / "bench";
+    host::Linker relay_linker;
+    must(bundle::add_bundles(
+        relay_linker, {.bundle_dirs = {bench_dir / "bench-calls", bench_dir / "bench-relay"}}));
+    relayed = must(relay_linker.instantiate(
+        *store, must(component::load_component(*engine, guest("relay_user"), "relay_user"))));
   }
 
   // bench:calls/api in C++, with the bundle's one-slot store.
@@ -148,10 +159,28 @@ void export_wave(benchmark::State& state) {
     benchmark::DoNotOptimize(must(component::call_wave(instance, "loop-add(0)")));
 }
 
+// One component call into the relay, which makes the 1000 calls into the other bundle.
+void relay_loop(benchmark::State& state, const char* export_name) {
+  auto& instance = fixture().relayed->component();
+  auto func = must(instance.find_function(export_name));
+  std::vector<component::Val> args{component::Val::u32(kCallsPerIteration)};
+  for (auto _ : state) {
+    auto r = instance.call(*func, args);
+    if (!r) {
+      state.SkipWithError(r.error().describe().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  per_call_counter(state);
+}
+
 BENCHMARK(bare_add)->Name("bare/wasm_to_host/add_i32");
 BENCHMARK_CAPTURE(bundle_loop, add, "loop-add", false)->Name("bundle/add_u32");
 BENCHMARK_CAPTURE(bundle_loop, set, "loop-set", false)->Name("bundle/set_16B");
 BENCHMARK_CAPTURE(bundle_loop, get, "loop-get", false)->Name("bundle/get_16B");
+BENCHMARK_CAPTURE(relay_loop, add, "add-loop")->Name("bundle_to_bundle/add_u32");
+BENCHMARK_CAPTURE(relay_loop, get, "get-loop")->Name("bundle_to_bundle/get_16B");
 BENCHMARK_CAPTURE(bundle_loop, cpp_add, "loop-add", true)->Name("cpp/add_u32");
 BENCHMARK_CAPTURE(bundle_loop, cpp_set, "loop-set", true)->Name("cpp/set_16B");
 BENCHMARK_CAPTURE(bundle_loop, cpp_get, "loop-get", true)->Name("cpp/get_16B");
