@@ -72,8 +72,8 @@ typedef struct berth_list {
 } berth_list;
 
 /* own<R> and borrow<R>: for a resource the bundle defines, the rep the bundle chose when it
- * returned the resource (any value, e.g. a pointer to its state); for other resources, the
- * runtime's 32-bit rep. */
+ * returned the resource (any value, e.g. a pointer to its state); for resources of other
+ * providers, a handle berth gives the bundle (from ABI 1.2; before, the runtime's 32-bit rep). */
 typedef uintptr_t berth_rep;
 
 /* What a function or create returns. */
@@ -114,8 +114,14 @@ struct berth_host_api {
    * returns or calls that provider again. Returns BERTH_OK, or BERTH_TRAP when the callee
    * trapped or the call could not be made: the message is recorded, and this call traps
    * whatever the function returns afterwards (return at once). Only during a call, not in
-   * create; functions whose types hold resources cannot be called yet (they trap). */
+   * create. Resources of other providers cross as handles (see drop_resource). */
   berth_status (*call_import)(berth_call* call, uint32_t index, const void* params, void* result);
+  /* 1.2: drops `handle`, a resource of another provider the bundle owns: one an imported
+   * function returned, or a guest gave as `own`. Such handles are berth's (docs/abi.md,
+   * "Resources of other providers"): the bundle passes them on (as own: they leave it; as
+   * borrow: they stay), drops them here, or berth drops them when the bundle instance goes
+   * away. A handle the bundle does not own, or that is not live, traps the call. */
+  berth_status (*drop_resource)(berth_call* call, berth_rep handle);
 };
 
 /* A function: `params` points to the struct of its parameters (a record of them, in order;

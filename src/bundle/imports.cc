@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "berth/wit/component_bridge.h"
 #include "loaded_bundle.h"
 
 namespace berth::bundle {
@@ -23,6 +24,31 @@ bool holds_resources(const NativeType& type) {
   }
   return false;
 }
+
+// The handles of a bundle's call into an import: the resources it passes are handles of its
+// ForeignHandles (own ones leave it, borrowed ones stay), and those the callee returns become
+// handles it owns.
+class ImportCallHandles final : public component::NativeHandles {
+ public:
+  explicit ImportCallHandles(ForeignHandles& foreign) : foreign_(foreign) {}
+
+  Result<uintptr_t> to_native(const NativeType& type, const component::ResourceType&,
+                              uint32_t rep) override {
+    if (type.kind != ValKind::kOwn || !type.resource) {
+      return Error(ErrorCode::kTrap, "a borrow handle cannot be returned");
+    }
+    return foreign_.add(type.resource, rep, /*owned=*/true);
+  }
+
+  Result<uint32_t> from_native(const NativeType& type, uintptr_t handle) override {
+    if (!type.resource) return Error(ErrorCode::kInternal, "a handle type without its resource");
+    return type.kind == ValKind::kOwn ? foreign_.take(handle, *type.resource)
+                                      : foreign_.get(handle, *type.resource);
+  }
+
+ private:
+  ForeignHandles& foreign_;
+};
 
 }  // namespace
 
@@ -71,6 +97,7 @@ Result<std::vector<std::string>> read_imports(LoadedBundle& bundle, const std::s
       if (!checked) continue;
       ImportedFunction entry{.import = iface.name,
                              .name = fn.name,
+                             .declared = &*function,
                              .type = std::move(checked->type),
                              .params = std::move(checked->params),
                              .result = std::move(checked->result)};
@@ -82,20 +109,23 @@ Result<std::vector<std::string>> read_imports(LoadedBundle& bundle, const std::s
   return out;
 }
 
-ImportTable::ImportTable(const LoadedBundle& bundle) : bundle_name_(bundle.name()) {
+ImportTable::ImportTable(const LoadedBundle& bundle, ForeignHandles& foreign)
+    : bundle_(bundle), foreign_(foreign) {
   slots_.reserve(bundle.imports_.size());
   for (const ImportedFunction& function : bundle.imports_) {
     slots_.push_back(Slot{
         .function = &function,
-        .label = fmt::format("{} calling {}#{}", bundle.name(), function.import, function.name)});
+        .label = fmt::format("{} calling {}#{}", bundle.name(), function.import, function.name),
+        .params = function.params,
+        .result = function.result});
   }
 }
 
 Result<void> ImportTable::bind(std::string_view import, std::string_view interface,
                                host::ProviderInstance& dependency) {
+  links_[std::string(import)] = Link{std::string(interface), &dependency};
   for (Slot& slot : slots_) {
     const ImportedFunction& function = *slot.function;
-    // A function whose types hold resources would need the dependency's resource types.
     if (function.import != import || function.holds_resources) continue;
     auto target = dependency.function(interface, function.name, function.type);
     if (!target) return std::move(target.error().prepend(slot.label));
@@ -104,38 +134,78 @@ Result<void> ImportTable::bind(std::string_view import, std::string_view interfa
   return {};
 }
 
+// The function's type with the resource types of the providers that define them (those the
+// bundle's imports are linked to), its layouts, and the provider's function for that type.
+Result<void> ImportTable::bind_with_resources(Slot& slot) {
+  const ImportedFunction& function = *slot.function;
+  const wit::Resolve& resolve = bundle_.resolve_;
+  auto resource_of = [&](wit::TypeId id) -> Result<component::ResourceTypeRef> {
+    const wit::TypeDef& def = resolve.type(id);
+    for (const host::ProvidedInterface& imported : bundle_.dependencies_) {
+      if (def.owner.kind != wit::TypeOwner::Kind::kInterface ||
+          imported.id != def.owner.interface) {
+        continue;
+      }
+      auto link = links_.find(imported.name);
+      if (link == links_.end()) break;
+      return link->second.dependency->resource(link->second.interface, def.name);
+    }
+    return Error(ErrorCode::kTrap, fmt::format("resource '{}' is not one of an interface the "
+                                               "bundle imports",
+                                               def.name));
+  };
+  auto link = links_.find(function.import);
+  if (link == links_.end()) {
+    return Error(ErrorCode::kTrap, fmt::format("{}: no provider is linked to it", slot.label));
+  }
+  auto type = wit::function_type(resolve, *function.declared, resource_of);
+  if (!type) return std::move(type.error().prepend(slot.label));
+  auto params = component::native_params_layout(*type);
+  if (!params) return std::move(params.error().prepend(slot.label));
+  component::NativeTypeRef result;
+  if (type->result) {
+    auto layout = component::native_layout(type->result);
+    if (!layout) return std::move(layout.error().prepend(slot.label));
+    result = std::move(*layout);
+  }
+  auto target = link->second.dependency->function(link->second.interface, function.name, *type);
+  if (!target) return std::move(target.error().prepend(slot.label));
+  slot.params = std::move(*params);
+  slot.result = std::move(result);
+  slot.target = std::move(*target);
+  return {};
+}
+
 Result<void> ImportTable::call(uint32_t index, const void* params, void* result,
                                NativeArena& arena) {
   if (index >= slots_.size()) {
     return Error(ErrorCode::kTrap,
                  fmt::format("{} called import #{}; its descriptor lists {} imported functions",
-                             bundle_name_, index, slots_.size()));
+                             bundle_.name(), index, slots_.size()));
   }
   Slot& slot = slots_[index];
   const ImportedFunction& function = *slot.function;
-  if (function.holds_resources) {
-    return Error(ErrorCode::kTrap,
-                 fmt::format("{}: its parameters or result hold resources, which a bundle cannot "
-                             "pass to or take from another provider yet",
-                             slot.label));
-  }
+  if (function.holds_resources && !slot.target) BERTH_TRY(bind_with_resources(slot));
   if (!slot.target) {
     return Error(ErrorCode::kTrap, fmt::format("{}: no provider is linked to it", slot.label));
   }
-  bool has_params = !function.params->members.empty();
-  if ((has_params && params == nullptr) || (function.result && result == nullptr)) {
+  bool has_params = !slot.params->members.empty();
+  if ((has_params && params == nullptr) || (slot.result && result == nullptr)) {
     return Error(ErrorCode::kTrap,
                  fmt::format("{}: called with a NULL {}", slot.label,
                              has_params && params == nullptr ? "params" : "result"));
   }
-  auto* result_bytes = static_cast<uint8_t*>(function.result ? result : nullptr);
+  auto* result_bytes = static_cast<uint8_t*>(slot.result ? result : nullptr);
   auto* param_bytes = static_cast<const uint8_t*>(has_params ? params : nullptr);
-  if (result_bytes != nullptr) std::memset(result_bytes, 0, function.result->size);
+  if (result_bytes != nullptr) std::memset(result_bytes, 0, slot.result->size);
+  // Resources take the dynamic path, where the handles are translated.
   const component::NativeFunction* native = slot.target.native();
-  if (native == nullptr) return call_dynamic(slot, param_bytes, result_bytes, arena);
+  if (native == nullptr || function.holds_resources) {
+    return call_dynamic(slot, param_bytes, result_bytes, arena);
+  }
   BERTH_TRY(native->call(param_bytes, result_bytes, arena));
-  if (result_bytes != nullptr && function.result->checked) {
-    auto valid = component::check_native(*function.result, result_bytes, arena, "result");
+  if (result_bytes != nullptr && slot.result->checked) {
+    auto valid = component::check_native(*slot.result, result_bytes, arena, "result");
     if (!valid) {
       return Error(ErrorCode::kTrap, fmt::format("{}: the callee returned an invalid value: {}",
                                                  slot.label, valid.error().message()));
@@ -144,17 +214,17 @@ Result<void> ImportTable::call(uint32_t index, const void* params, void* result,
   return {};
 }
 
-// A callee that takes Vals (built-in WASI, functions an embedder defines): the parameter struct
-// is read into Vals and the result written back into the native layout.
+// A callee that takes Vals (built-in WASI, functions an embedder defines), or a function that
+// holds resources: the parameter struct is read into Vals and the result written back into the
+// native layout, handles translated on the way.
 Result<void> ImportTable::call_dynamic(Slot& slot, const uint8_t* params, uint8_t* result,
                                        NativeArena& arena) {
-  const ImportedFunction& function = *slot.function;
-  component::PassThroughHandles handles;
+  ImportCallHandles handles(foreign_);
   std::vector<Val> args;
-  args.reserve(function.params->members.size());
-  for (const NativeType::Member& member : function.params->members) {
-    auto arg =
-        component::read_native(*member.type, params + member.offset, arena, handles, member.name);
+  args.reserve(slot.params->members.size());
+  for (const NativeType::Member& member : slot.params->members) {
+    auto arg = component::read_native_argument(*member.type, params + member.offset, arena, handles,
+                                               member.name);
     if (!arg) return std::move(arg.error().prepend(slot.label));
     args.push_back(std::move(*arg));
   }
@@ -165,8 +235,7 @@ Result<void> ImportTable::call_dynamic(Slot& slot, const uint8_t* params, uint8_
     return Error(ErrorCode::kTrap, fmt::format("{}: the callee returned no value", slot.label));
   }
   slot.last_result = std::move(**value);
-  auto written =
-      component::write_native(*function.result, *slot.last_result, result, arena, handles);
+  auto written = component::write_native(*slot.result, *slot.last_result, result, arena, handles);
   if (!written) return std::move(written.error().prepend(slot.label));
   return {};
 }

@@ -3,6 +3,7 @@
 // bundle instance to the providers the linker chose for that component instance.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "berth/component/native.h"
 #include "berth/host/provider.h"
 #include "berth/result.h"
+#include "berth/wit/model.h"
+#include "foreign_handles.h"
 
 namespace berth::bundle {
 
@@ -21,10 +24,12 @@ class LoadedBundle;
 struct ImportedFunction {
   std::string import;  // the interface the world imports, "keyvalue:store/store@0.1.0"
   std::string name;    // "get", "[method]bucket.get"
+  const wit::Function* declared = nullptr;  // in the bundle's WIT
   component::FuncType type;
   component::NativeTypeRef params;  // native_params_layout
   component::NativeTypeRef result;  // null without a result
-  // Its parameters or result hold resources, which cannot cross between providers yet.
+  // Its parameters or result hold resources: handles of the bundle's ForeignHandles, and the
+  // function is called with the provider's own resource types (bound at its first call).
   bool holds_resources = false;
 };
 
@@ -36,13 +41,14 @@ struct ImportedFunction {
 Result<std::vector<std::string>> read_imports(LoadedBundle& bundle, const std::string& lib);
 
 // The imported functions of one bundle instance, bound to the providers of one component
-// instance.
+// instance. Resources crossing them are handles of `foreign`.
 class ImportTable {
  public:
-  explicit ImportTable(const LoadedBundle& bundle);
+  ImportTable(const LoadedBundle& bundle, ForeignHandles& foreign);
 
   // Binds the functions of the bundle's import `import` to interface `interface` of
-  // `dependency`, which the caller keeps alive as long as this table.
+  // `dependency`, which the caller keeps alive as long as this table. Functions that hold
+  // resources are bound at their first call, when every import is linked.
   Result<void> bind(std::string_view import, std::string_view interface,
                     host::ProviderInstance& dependency);
 
@@ -57,6 +63,10 @@ class ImportTable {
     const ImportedFunction* function = nullptr;
     std::string label;  // "bundle 'counter' (...) calling keyvalue:store/store@0.1.0#get"
     component::HostFunction target;
+    // The layouts the call uses: the function's, or for one that holds resources, those of
+    // its type with the provider's resource types.
+    component::NativeTypeRef params;
+    component::NativeTypeRef result;
     // A callee without a native form answers with a Val, which the result's strings point
     // into: kept until the next call of the same function.
     std::optional<component::Val> last_result;
@@ -64,8 +74,16 @@ class ImportTable {
 
   Result<void> call_dynamic(Slot& slot, const uint8_t* params, uint8_t* result,
                             component::NativeArena& arena);
+  Result<void> bind_with_resources(Slot& slot);
 
-  std::string bundle_name_;
+  struct Link {
+    std::string interface;  // the provider's interface
+    host::ProviderInstance* dependency = nullptr;
+  };
+
+  const LoadedBundle& bundle_;
+  ForeignHandles& foreign_;
+  std::map<std::string, Link, std::less<>> links_;  // by the bundle's import
   std::vector<Slot> slots_;
 };
 

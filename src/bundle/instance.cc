@@ -30,9 +30,11 @@ static_assert(sizeof(berth_rep) == sizeof(component::NativeRep));
 struct CallState {
   NativeArena* arena = nullptr;
   std::optional<std::string> trap;
-  ImportTable* imports = nullptr;  // null during create
-  // An imported function trapped: the call traps whatever the bundle returns.
-  bool import_trapped = false;
+  ImportTable* imports = nullptr;     // null during create
+  ForeignHandles* foreign = nullptr;  // null during create
+  // An imported function trapped, or a handle was misused: the call traps whatever the bundle
+  // returns.
+  bool host_call_failed = false;
 };
 
 CallState& state_of(berth_call* call) {
@@ -70,7 +72,21 @@ berth_status api_call_import(berth_call* call, uint32_t index, const void* param
                                                  "during a call only, not in create"));
   if (called) return BERTH_OK;
   state.trap = called.error().message();
-  state.import_trapped = true;
+  state.host_call_failed = true;
+  return BERTH_TRAP;
+}
+
+berth_status api_drop_resource(berth_call* call, berth_rep handle) {
+  if (call == nullptr || call->berth_private == nullptr) return BERTH_TRAP;
+  CallState& state = state_of(call);
+  Result<void> dropped = state.foreign != nullptr
+                             ? state.foreign->drop(handle)
+                             : Result<void>(Error(ErrorCode::kTrap,
+                                                  "drop_resource: there are no "
+                                                  "handles during create"));
+  if (dropped) return BERTH_OK;
+  state.trap = fmt::format("drop_resource: {}", dropped.error().message());
+  state.host_call_failed = true;
   return BERTH_TRAP;
 }
 
@@ -80,6 +96,7 @@ const berth_host_api kHostApi = {
     .alloc = api_alloc,
     .trap = api_trap,
     .call_import = api_call_import,
+    .drop_resource = api_drop_resource,
 };
 
 // The reps of one resource type the bundle handed out; the guest holds indexes into it.
@@ -119,7 +136,10 @@ class InstanceState final : public component::NativeHandles,
                             public std::enable_shared_from_this<InstanceState> {
  public:
   InstanceState(std::shared_ptr<const LoadedBundle> bundle, void* instance)
-      : bundle_(std::move(bundle)), instance_(instance), imports_(*bundle_) {}
+      : bundle_(std::move(bundle)),
+        instance_(instance),
+        foreign_handles_(bundle_->descriptor_->abi_minor >= 2),
+        imports_(*bundle_, foreign_) {}
 
   ~InstanceState() override {
     // Resources the guest still holds go with the instance, then the instance itself.
@@ -132,7 +152,9 @@ class InstanceState final : public component::NativeHandles,
       }
     }
     if (bundle_->descriptor_->destroy) bundle_->descriptor_->destroy(instance_);
-    // Only now the providers it depends on may go (after this body, with the members).
+    // Then what it held of other providers, which are still alive: only after this body do
+    // the providers it depends on go, with the members.
+    foreign_.drop_all();
   }
 
   // A provider instance this one depends on: its functions are bound to the bundle's imports
@@ -173,10 +195,15 @@ class InstanceState final : public component::NativeHandles,
 
   // NativeHandles: reps of the bundle's own resources go through the tables; others pass
   // through.
+  // Reps of the bundle's own resources go through the tables; those of other providers become
+  // handles of foreign_ (libraries before ABI 1.2 get the runtime rep).
   Result<uintptr_t> to_native(const NativeType& type, const component::ResourceType& resource,
                               uint32_t rep) override {
     auto it = tables_.find(&resource);
-    if (it == tables_.end()) return uintptr_t{rep};
+    if (it == tables_.end()) {
+      if (!foreign_handles_ || !type.resource) return uintptr_t{rep};
+      return foreign_.add(type.resource, rep, /*owned=*/type.kind == ValKind::kOwn);
+    }
     RepTable& table = *it->second;
     std::optional<uintptr_t> native = type.kind == ValKind::kOwn ? table.take(rep) : table.get(rep);
     if (!native) {
@@ -196,7 +223,10 @@ class InstanceState final : public component::NativeHandles,
 
   Result<uint32_t> from_native(const NativeType& type, uintptr_t rep) override {
     auto it = tables_.find(type.resource.get());
-    if (it == tables_.end()) return pass_through_.from_native(type, rep);
+    if (it == tables_.end()) {
+      if (!foreign_handles_ || !type.resource) return pass_through_.from_native(type, rep);
+      return foreign_.take(rep, *type.resource);
+    }
     RepTable& table = *it->second;
     uint32_t id = table.add(rep);
     if (tracking_created_) created_.emplace_back(&table, id);
@@ -256,17 +286,22 @@ class InstanceState final : public component::NativeHandles,
   // Calls the library's implementation and turns its status into a result.
   Result<void> invoke(const Plan& plan, const uint8_t* params, uint8_t* result,
                       NativeArena& arena) {
-    CallState state{.arena = &arena, .imports = &imports_};
+    CallState state{.arena = &arena, .imports = &imports_, .foreign = &foreign_};
     berth_call call{.host = &kHostApi, .instance = instance_, .berth_private = &state};
     int status = BERTH_OK;
+    bool escaped = false;
     try {
       status = plan.function->impl(&call, params, result);
     } catch (...) {
+      escaped = true;
+    }
+    foreign_.end_call();
+    if (escaped) {
       return Error(ErrorCode::kTrap, fmt::format("{}: the bundle let a C++ exception escape "
                                                  "through the C ABI",
                                                  plan.label));
     }
-    if (status == BERTH_TRAP || state.import_trapped) {
+    if (status == BERTH_TRAP || state.host_call_failed) {
       return Error(ErrorCode::kTrap,
                    fmt::format("{} trapped: {}", plan.label,
                                state.trap.value_or("(the bundle gave no message)")));
@@ -290,6 +325,8 @@ class InstanceState final : public component::NativeHandles,
   std::vector<std::shared_ptr<host::ProviderInstance>> dependencies_;
   std::shared_ptr<const LoadedBundle> bundle_;
   void* instance_;
+  bool foreign_handles_;
+  ForeignHandles foreign_;
   ImportTable imports_;
   std::map<const component::ResourceType*, std::unique_ptr<RepTable>> tables_;
   std::map<std::string, RepTable*, std::less<>> by_name_;

@@ -145,6 +145,7 @@ class NativeHandles {
   virtual Result<uintptr_t> to_native(const NativeType& type, const ResourceType& resource,
                                       uint32_t rep) = 0;
   // An own result of type `type.resource`: the runtime rep for the rep native code returned.
+  // (With read_native_argument also a borrow, which the native side lends.)
   virtual Result<uint32_t> from_native(const NativeType& type, uintptr_t rep) = 0;
   // An own result that will never reach the caller (the result broke a rule, or lowering it
   // stopped part-way) and that from_native did not take: the native side must free it. The
@@ -190,6 +191,13 @@ Result<void> write_native(const NativeType& type, const Val& value, uint8_t* dst
 // e.g. "result.ok.some: the string is not valid UTF-8"; `what` names the root ("result").
 Result<Val> read_native(const NativeType& type, const uint8_t* src, const NativeArena& arena,
                         NativeHandles& handles, std::string_view what);
+
+// read_native for an argument native code passes to a function it calls (a bundle calling an
+// import): borrow handles are allowed too, and go through handles.from_native like own ones
+// (type.kind tells them apart).
+Result<Val> read_native_argument(const NativeType& type, const uint8_t* src,
+                                 const NativeArena& arena, NativeHandles& handles,
+                                 std::string_view what);
 
 // The checks of read_native without building anything: what lowering a native result straight
 // into guest memory relies on. Own handles are not looked at. Strings and lists may point into

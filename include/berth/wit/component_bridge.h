@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -89,6 +90,12 @@ Result<component::InstanceType> interface_instance_type(const Resolve& resolve,
 
 // A function's type, with fresh ResourceTypes for the resources it mentions.
 Result<component::FuncType> function_type(const Resolve& resolve, const Function& function);
+
+// A function's type whose resources are the ones `resource_of` gives for each resource type
+// of `resolve` it mentions (e.g. the types a provider made): for calling that provider.
+using ResourceResolver = std::function<Result<component::ResourceTypeRef>(TypeId resource)>;
+Result<component::FuncType> function_type(const Resolve& resolve, const Function& function,
+                                          const ResourceResolver& resource_of);
 
 // ---------------------------------------------------------------------------------------------
 // Does a provider satisfy an import?

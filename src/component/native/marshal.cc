@@ -288,7 +288,9 @@ class Path {
 // Checks a native value against every rule, without building anything.
 class Checker {
  public:
-  Checker(const NativeArena& arena, std::string_view what) : arena_(arena), path_(what) {}
+  // `borrows`: the value may hold borrow handles (arguments, not results).
+  Checker(const NativeArena& arena, std::string_view what, bool borrows = false)
+      : arena_(arena), path_(what), borrows_(borrows) {}
 
   Result<void> check(const NativeType& type, const uint8_t* src) {
     if (!type.checked) return {};
@@ -344,6 +346,7 @@ class Checker {
       case ValKind::kOwn:
         return {};  // any rep: the handle table of its provider decides
       case ValKind::kBorrow:
+        if (borrows_) return {};
         return path_.error("a borrow handle cannot be returned");
       case ValKind::kRecord:
       case ValKind::kTuple:
@@ -430,6 +433,7 @@ class Checker {
 
   const NativeArena& arena_;
   Path path_;
+  bool borrows_;
 };
 
 // Builds the Val of a native value that the Checker accepted.
@@ -487,7 +491,8 @@ class Reader {
         if (s.len != 0) v.str.assign(s.ptr, s.len);
         return v;
       }
-      case ValKind::kOwn: {
+      case ValKind::kOwn:
+      case ValKind::kBorrow: {
         BERTH_TRY_ASSIGN(uint32_t rep, handles_.from_native(type, load<NativeRep>(src)));
         v.handle =
             std::make_shared<ResourceHandle>(ResourceHandle{.type = type.resource, .rep = rep});
@@ -560,6 +565,15 @@ Result<void> check_native(const NativeType& type, const uint8_t* src, const Nati
                           std::string_view what) {
   Checker checker(arena, what);
   return checker.check(type, src);
+}
+
+Result<Val> read_native_argument(const NativeType& type, const uint8_t* src,
+                                 const NativeArena& arena, NativeHandles& handles,
+                                 std::string_view what) {
+  Checker checker(arena, what, /*borrows=*/true);
+  BERTH_TRY(checker.check(type, src));
+  Reader reader(handles);
+  return reader.read(type, src);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -65,13 +65,15 @@ enum class Side : uint8_t { kImport, kExport };
 
 class TypeBuilder {
  public:
-  explicit TypeBuilder(const Resolve& resolve) : resolve_(resolve) {}
+  explicit TypeBuilder(const Resolve& resolve, const ResourceResolver* resource_of = nullptr)
+      : resolve_(resolve), resource_of_(resource_of) {}
 
   // Interfaces the world exports by interface name: their types belong to the export side.
   void set_exported(std::set<uint32_t> exported) { exported_ = std::move(exported); }
 
   std::vector<ct::ResourceTypeRef> imported_resources;
   std::vector<ct::ResourceTypeRef> defined_resources;
+  const std::optional<Error>& resource_error() const { return resource_error_; }
 
   Result<ct::InstanceType> instance(InterfaceId id, Side side) {
     const Interface& iface = resolve_.interface(id);
@@ -144,6 +146,14 @@ class TypeBuilder {
     Side side = side_of(def.owner, context);
     auto& memo = resources_[static_cast<size_t>(side)];
     if (auto it = memo.find(id.index); it != memo.end()) return it->second;
+    if (resource_of_ != nullptr) {
+      auto given = (*resource_of_)(id);
+      if (given) {
+        memo.emplace(id.index, *given);
+        return *given;
+      }
+      if (!resource_error_) resource_error_ = std::move(given).error();
+    }
     auto resource = std::make_shared<ct::ResourceType>();
     std::string path = def.owner.kind == TypeOwner::Kind::kInterface
                            ? resolve_.interface_path(def.owner.interface)
@@ -255,6 +265,8 @@ class TypeBuilder {
   std::set<uint32_t> exported_;
   std::map<uint32_t, ct::TypeRef> nodes_[2];
   std::map<uint32_t, ct::ResourceTypeRef> resources_[2];
+  const ResourceResolver* resource_of_;
+  std::optional<Error> resource_error_;  // the first resource resource_of_ could not give
 };
 
 }  // namespace
@@ -310,6 +322,14 @@ Result<component::InstanceType> interface_instance_type(const Resolve& resolve,
 Result<component::FuncType> function_type(const Resolve& resolve, const Function& function) {
   TypeBuilder builder(resolve);
   return builder.function(function, Side::kImport);
+}
+
+Result<component::FuncType> function_type(const Resolve& resolve, const Function& function,
+                                          const ResourceResolver& resource_of) {
+  TypeBuilder builder(resolve, &resource_of);
+  auto type = builder.function(function, Side::kImport);
+  if (builder.resource_error()) return *builder.resource_error();
+  return type;
 }
 
 }  // namespace berth::wit
