@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "keyvalue_host.hpp"  // generated: berth bindgen bundles/keyvalue/wit
+#include "keyvalue_host.hpp"  // generated: berth bindgen bundles/keyvalue/wit --world store-host
 
 namespace {
 
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   auto wasi_provider = berth::wasi::make_provider(std::move(wasi));
   if (!wasi_provider) return fail(wasi_provider.error().describe());
   linker.add(*wasi_provider);
-  auto added = keyvalue::store::kv_host::add_to_linker(linker, {.store = *store});
+  auto added = keyvalue::store::store_host::add_to_linker(linker, {.store = *store});
   if (!added) return fail(added.error().describe());
 
   auto wasm_store = (*engine)->create_store();

@@ -91,6 +91,7 @@ using Function = std::function<Reply(Context&, std::span<const Val>)>;
 using Registry = std::map<std::string, Function, std::less<>>;
 
 void register_io(Registry& registry);
+void register_memory_streams(Registry& registry);
 void register_poll(Registry& registry);
 void register_cli(Registry& registry);
 void register_clocks(Registry& registry);

@@ -18,6 +18,7 @@ const Registry& registry() {
   static const Registry functions = [] {
     Registry r;
     register_io(r);
+    register_memory_streams(r);
     register_poll(r);
     register_cli(r);
     register_clocks(r);

@@ -30,8 +30,9 @@ inline fs::path types_wit() {
 inline fs::path keyvalue_bundle() {
   return fs::path(berth::testing::binary_dir()) / "bundles" / "keyvalue";
 }
+// The built bundle's WIT, with the deps/ its build lays out.
 inline fs::path keyvalue_wit() {
-  return fs::path(berth::testing::source_dir()) / "bundles" / "keyvalue" / "wit";
+  return keyvalue_bundle() / "wit";
 }
 
 // A fresh folder per test (tests/common/temp_dir.h) with bundle folders written into it.

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "berth/wasi/wasi.h"
 #include "bundle_test_util.h"
 
 namespace berth::bundle {
@@ -26,9 +27,17 @@ class EndToEndTest : public BundleDirTest {
     return expect_ok(component::load_component(*engine_, read_guest(guest), guest + ".wasm"));
   }
 
+  // A linker with built-in WASI, which the keyvalue bundle depends on (its streaming interface
+  // makes wasi:io streams with berth:streams/memory).
+  static host::Linker wasi_linker() {
+    host::Linker linker;
+    linker.add(expect_ok(wasi::make_provider({})));
+    return linker;
+  }
+
   std::unique_ptr<host::LinkedInstance> instantiate(const BundleOptions& options,
                                                     const std::string& guest) {
-    host::Linker linker;
+    host::Linker linker = wasi_linker();
     expect_ok(add_bundles(linker, options));
     store_ = expect_ok(engine_->create_store());
     return expect_ok(linker.instantiate(*store_, load(guest)));
@@ -245,7 +254,7 @@ TEST_F(EndToEndTest, InvalidNativeResultsTrapTheGuest) {
 }
 
 TEST_F(EndToEndTest, ComponentImportTypeDiffers) {
-  host::Linker linker;
+  host::Linker linker = wasi_linker();
   expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle()}}));
   auto component = load("bundle_kv_mismatch");
   host::LinkReport report = linker.check(component->type());
@@ -267,7 +276,7 @@ TEST_F(EndToEndTest, AmbiguousProvidersUntilTheManifestPrefersOne) {
   fs::create_directories(copy.parent_path());
   fs::copy(keyvalue_bundle(), copy, fs::copy_options::recursive);
   {
-    host::Linker linker;
+    host::Linker linker = wasi_linker();
     expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle(), copy}}));
     host::LinkReport report = linker.check(load("bundle_kv_user")->type());
     ASSERT_EQ(report.problems.size(), 1u);
@@ -284,7 +293,7 @@ TEST_F(EndToEndTest, AmbiguousProvidersUntilTheManifestPrefersOne) {
                          "[global]\nsearch_paths = [\"search\"]\n"
                          "[[host]]\nname = \"second\"\nbundle = \"keyvalue2\"\n"
                          "prefer = [\"keyvalue:store/store\"]\n");
-  host::Linker linker;
+  host::Linker linker = wasi_linker();
   expect_ok(add_bundles(linker, {.bundle_dirs = {keyvalue_bundle()}, .host_config = hosts}));
   host::LinkReport report = linker.check(load("bundle_kv_user")->type());
   EXPECT_TRUE(report.ok()) << report.problems[0];
@@ -297,7 +306,7 @@ TEST_F(EndToEndTest, BadConfigurationFailsTheLinkBeforeGuestCodeRuns) {
   fs::path hosts =
       write("hosts.toml", "[[host]]\nname = \"kv\"\nbundle = \"" + keyvalue_bundle().string() +
                               "\"\n[host.config]\nbusy-timeout-ms = -5\n");
-  host::Linker linker;
+  host::Linker linker = wasi_linker();
   expect_ok(add_bundles(linker, {.host_config = hosts}));
   store_ = expect_ok(engine_->create_store());
   auto linked = linker.instantiate(*store_, load("bundle_kv_user"));

@@ -290,7 +290,7 @@ TEST_F(LoaderTest, WorldNotFound) {
 
 TEST_F(LoaderTest, DescriptorAndWitDisagree) {
   fs::path b = bundle("kv", "lib = \"" + test_lib("stale").string() + "\"\nwit = \"" +
-                                keyvalue_wit().string() + "\"\n");
+                                keyvalue_wit().string() + "\"\nworld = \"kv-host\"\n");
   std::string message = error_of(load_bundle_dir(b));
   EXPECT_THAT(message, HasSubstr("bundle 'kv' (" + (b / "host.toml").string() + "): the library " +
                                  test_lib("stale").string() + " does not match the WIT " +
@@ -309,6 +309,8 @@ TEST_F(LoaderTest, DescriptorAndWitDisagree) {
                                  "'exists'; the library does not implement it"));
   EXPECT_THAT(message, HasSubstr("\n    keyvalue:store/store@0.1.0: the library implements "
                                  "function 'clear', which the WIT does not declare"));
+  EXPECT_THAT(message, HasSubstr("\n    the WIT world exports interface "
+                                 "keyvalue:store/streaming@0.1.0; the library does not provide it"));
 }
 
 TEST_F(LoaderTest, UnknownConfigurationKey) {

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <random>
+
 #include "bundles/reference_test_util.h"
 
 namespace berth::bundles {
@@ -97,6 +100,54 @@ TEST_F(KeyValueCommandTest, StoreErrorsReachTheGuestAsErrorValues) {
   EXPECT_EQ(o.exit_code, 1) << describe(o);
   EXPECT_EQ(o.err, "kv: set failed: CHECK constraint failed: length(value) < 4\n");
   EXPECT_EQ(ok(providers, {"get", "a"}), "abc\n");
+}
+
+// keyvalue:store/streaming: the bundle makes a wasi:io input-stream of built-in WASI through
+// its import of berth:streams/memory and hands it to the guest, which reads it with the
+// ordinary WASI calls. The value (5 MiB of letters, too large for a command-line argument) is
+// written into the database here; its FNV-1a hash is compared with the guest's.
+TEST_F(KeyValueCommandTest, ALargeValueStreamsToTheGuest) {
+  std::vector<std::string> providers = {"--host-bundle",
+                                        configured_copy("keyvalue", path_config()).string()};
+  EXPECT_EQ(ok(providers, {"set", "small", "x"}), "");  // creates the database and its table
+  std::string value(5 << 20, ' ');
+  std::mt19937 random(29);
+  for (char& c : value) c = static_cast<char>('a' + random() % 26);
+  uint64_t hash = 0xcbf29ce484222325u;
+  for (unsigned char c : value) hash = (hash ^ c) * 0x100000001b3u;
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(db().c_str(), &handle), SQLITE_OK);
+  sqlite3_stmt* insert = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(handle, "INSERT INTO kv (key, value) VALUES ('big', ?1)", -1,
+                               &insert, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(insert, 1, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  EXPECT_EQ(sqlite3_step(insert), SQLITE_DONE);
+  sqlite3_finalize(insert);
+  sqlite3_close(handle);
+
+  // The stream guest: `kv-stream read KEY blocking|poll` and `kv-stream drop KEY`.
+  auto stream = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"run", "-q"};
+    all.insert(all.end(), providers.begin(), providers.end());
+    all.push_back(berth::testing::guest("bundles_kv_stream_c"));
+    all.insert(all.end(), args.begin(), args.end());
+    return berth(all);
+  };
+  char expected[96];
+  std::snprintf(expected, sizeof expected, "5242880 bytes in 80 reads, fnv1a64 %016llx\n",
+                static_cast<unsigned long long>(hash));
+  for (const char* mode : {"blocking", "poll"}) {
+    Outcome o = stream({"read", "big", mode});
+    EXPECT_EQ(o.out, expected) << mode << "\n" << describe(o);
+    EXPECT_EQ(o.exit_code, 0);
+  }
+  EXPECT_EQ(stream({"drop", "big"}).out, "dropped\n");
+  EXPECT_EQ(stream({"read", "small", "poll"}).out,
+            "1 bytes in 1 reads, fnv1a64 af63f54c86021707\n");
+  Outcome missing = stream({"read", "nothing", "blocking"});
+  EXPECT_EQ(missing.exit_code, 1) << describe(missing);
+  EXPECT_EQ(missing.err, "kv-stream: no value stored under 'nothing'\n");
 }
 
 TEST_F(KeyValueCommandTest, UsageErrorsComeFromTheGuest) {

@@ -189,3 +189,26 @@ berth_status store_list_keys(berth_call* call, keyvalue_result_list_string_strin
   sqlite3_reset(kv->list);
   return BERTH_OK;
 }
+
+/* The value becomes a stream of built-in WASI (berth:streams/memory, which this bundle's world
+ * imports): the import copies the bytes, so the statement can be reset right after. The stream
+ * is a handle berth gives this bundle, which returning it hands on to the guest. */
+berth_status streaming_get_stream(berth_call* call, const streaming_get_stream_params* params,
+                                  keyvalue_result_option_own_input_stream_string* result) {
+  keyvalue* kv = call->instance;
+  berth_status status = BERTH_OK;
+  bind_text(kv->get, 1, params->key);
+  int rc = sqlite3_step(kv->get);
+  if (rc == SQLITE_ROW) {
+    memory_input_from_bytes_params bytes = {
+        {sqlite3_column_blob(kv->get, 0), (size_t)sqlite3_column_bytes(kv->get, 0)}};
+    status = import_memory_input_from_bytes(call, &bytes, &result->val.ok.val);
+    result->val.ok.is_some = 1;
+  } else if (rc != SQLITE_DONE) {
+    result->is_err = 1;
+    result->val.err = db_error(call, kv);
+  }
+  sqlite3_reset(kv->get);
+  sqlite3_clear_bindings(kv->get);
+  return status;
+}
