@@ -62,32 +62,35 @@ berth_status api_trap(berth_call* call, const char* message) {
   return BERTH_TRAP;
 }
 
+// A host API call that failed traps the bundle's call, whatever the bundle returns afterwards.
+berth_status host_call_failed(CallState& state, std::string message) {
+  state.trap = std::move(message);
+  state.host_call_failed = true;
+  return BERTH_TRAP;
+}
+
 berth_status api_call_import(berth_call* call, uint32_t index, const void* params, void* result) {
   if (call == nullptr || call->berth_private == nullptr) return BERTH_TRAP;
   CallState& state = state_of(call);
-  Result<void> called = state.imports != nullptr
-                            ? state.imports->call(index, params, result, *state.arena)
-                            : Result<void>(Error(ErrorCode::kTrap,
-                                                 "call_import: imported functions can be called "
-                                                 "during a call only, not in create"));
-  if (called) return BERTH_OK;
-  state.trap = called.error().message();
-  state.host_call_failed = true;
-  return BERTH_TRAP;
+  if (state.imports == nullptr) {
+    return host_call_failed(state,
+                            "call_import: imported functions can be called during a call "
+                            "only, not in create");
+  }
+  Result<void> called = state.imports->call(index, params, result, *state.arena);
+  return called ? BERTH_OK : host_call_failed(state, called.error().message());
 }
 
 berth_status api_drop_resource(berth_call* call, berth_rep handle) {
   if (call == nullptr || call->berth_private == nullptr) return BERTH_TRAP;
   CallState& state = state_of(call);
-  Result<void> dropped = state.foreign != nullptr
-                             ? state.foreign->drop(handle)
-                             : Result<void>(Error(ErrorCode::kTrap,
-                                                  "drop_resource: there are no "
-                                                  "handles during create"));
-  if (dropped) return BERTH_OK;
-  state.trap = fmt::format("drop_resource: {}", dropped.error().message());
-  state.host_call_failed = true;
-  return BERTH_TRAP;
+  if (state.foreign == nullptr) {
+    return host_call_failed(state, "drop_resource: there are no handles during create");
+  }
+  Result<void> dropped = state.foreign->drop(handle);
+  return dropped
+             ? BERTH_OK
+             : host_call_failed(state, fmt::format("drop_resource: {}", dropped.error().message()));
 }
 
 const berth_host_api kHostApi = {
