@@ -113,8 +113,9 @@ struct berth_host_api {
    * live in this call's arena or in the provider's memory, and stay valid until this function
    * returns or calls that provider again. Returns BERTH_OK, or BERTH_TRAP when the callee
    * trapped or the call could not be made: the message is recorded, and this call traps
-   * whatever the function returns afterwards (return at once). Only during a call, not in
-   * create. Resources of other providers cross as handles (see drop_resource). */
+   * whatever the function returns afterwards (return at once). Also from create, which runs
+   * once the imports are linked. Resources of other providers cross as handles (see
+   * drop_resource). */
   berth_status (*call_import)(berth_call* call, uint32_t index, const void* params, void* result);
   /* 1.2: drops `handle`, a resource of another provider the bundle owns: one an imported
    * function returned, or a guest gave as `own`. Such handles are berth's (docs/abi.md,

@@ -30,8 +30,8 @@ static_assert(sizeof(berth_rep) == sizeof(component::NativeRep));
 struct CallState {
   NativeArena* arena = nullptr;
   std::optional<std::string> trap;
-  ImportTable* imports = nullptr;     // null during create
-  ForeignHandles* foreign = nullptr;  // null during create
+  ImportTable* imports = nullptr;
+  ForeignHandles* foreign = nullptr;
   // An imported function trapped, or a handle was misused: the call traps whatever the bundle
   // returns.
   bool host_call_failed = false;
@@ -72,11 +72,6 @@ berth_status host_call_failed(CallState& state, std::string message) {
 berth_status api_call_import(berth_call* call, uint32_t index, const void* params, void* result) {
   if (call == nullptr || call->berth_private == nullptr) return BERTH_TRAP;
   CallState& state = state_of(call);
-  if (state.imports == nullptr) {
-    return host_call_failed(state,
-                            "call_import: imported functions can be called during a call "
-                            "only, not in create");
-  }
   Result<void> called = state.imports->call(index, params, result, *state.arena);
   return called ? BERTH_OK : host_call_failed(state, called.error().message());
 }
@@ -84,9 +79,6 @@ berth_status api_call_import(berth_call* call, uint32_t index, const void* param
 berth_status api_drop_resource(berth_call* call, berth_rep handle) {
   if (call == nullptr || call->berth_private == nullptr) return BERTH_TRAP;
   CallState& state = state_of(call);
-  if (state.foreign == nullptr) {
-    return host_call_failed(state, "drop_resource: there are no handles during create");
-  }
   Result<void> dropped = state.foreign->drop(handle);
   return dropped
              ? BERTH_OK
@@ -138,11 +130,49 @@ struct RepTable {
 class InstanceState final : public component::NativeHandles,
                             public std::enable_shared_from_this<InstanceState> {
  public:
-  InstanceState(std::shared_ptr<const LoadedBundle> bundle, void* instance)
+  explicit InstanceState(std::shared_ptr<const LoadedBundle> bundle)
       : bundle_(std::move(bundle)),
-        instance_(instance),
         foreign_handles_(bundle_->descriptor_->abi_minor >= 2),
         imports_(*bundle_, foreign_) {}
+
+  // Runs the bundle's create with its configuration. A bundle with dependencies is created once
+  // they are all linked, so that create may call its imports.
+  Result<void> create() {
+    instance_created_ = true;
+    if (bundle_->descriptor_->create == nullptr) return {};
+    std::vector<berth_config_entry> entries;
+    entries.reserve(bundle_->config_.size());
+    for (const auto& [key, value] : bundle_->config_) {
+      entries.push_back({key.c_str(), value.c_str()});
+    }
+    NativeArena arena;
+    CallState state{.arena = &arena, .imports = &imports_, .foreign = &foreign_};
+    berth_call call{.host = &kHostApi, .instance = nullptr, .berth_private = &state};
+    int status = BERTH_OK;
+    try {
+      status = bundle_->descriptor_->create(&call, entries.data(), entries.size(), &instance_);
+    } catch (...) {
+      status = BERTH_TRAP;
+      state.trap = "a C++ exception escaped through the C ABI";
+    }
+    foreign_.end_call();
+    if (status == BERTH_OK && !state.host_call_failed) return {};
+    instance_created_ = false;
+    foreign_.drop_all();  // what it made through its imports before it failed
+    std::string config;
+    for (const auto& [key, value] : bundle_->config_) {
+      config += fmt::format("{}{} = \"{}\"", config.empty() ? "" : ", ", key, value);
+    }
+    const BundleSpec& spec = bundle_->spec_;
+    return Error(ErrorCode::kInvalid,
+                 fmt::format("cannot create an instance of the bundle: {} (configuration: {}; "
+                             "from {}{})",
+                             state.trap.value_or("the bundle gave no reason"),
+                             config.empty() ? "none" : config, spec.origin.string(),
+                             spec.overrides.empty() || spec.overrides_origin == spec.origin
+                                 ? ""
+                                 : " and " + spec.overrides_origin.string()));
+  }
 
   ~InstanceState() override {
     // Resources the guest still holds go with the instance, then the instance itself.
@@ -154,7 +184,7 @@ class InstanceState final : public component::NativeHandles,
         slot.reset();
       }
     }
-    if (bundle_->descriptor_->destroy) bundle_->descriptor_->destroy(instance_);
+    if (instance_created_ && bundle_->descriptor_->destroy) bundle_->descriptor_->destroy(instance_);
     // Then what it held of other providers, which are still alive: only after this body do
     // the providers it depends on go, with the members.
     foreign_.drop_all();
@@ -166,6 +196,7 @@ class InstanceState final : public component::NativeHandles,
                     std::shared_ptr<host::ProviderInstance> dependency) {
     BERTH_TRY(imports_.bind(import, interface, *dependency));
     dependencies_.push_back(std::move(dependency));
+    if (!instance_created_ && dependencies_.size() == bundle_->dependencies_.size()) return create();
     return {};
   }
 
@@ -289,6 +320,11 @@ class InstanceState final : public component::NativeHandles,
   // Calls the library's implementation and turns its status into a result.
   Result<void> invoke(const Plan& plan, const uint8_t* params, uint8_t* result,
                       NativeArena& arena) {
+    if (!instance_created_) {
+      return Error(ErrorCode::kTrap, fmt::format("{}: the bundle instance was never created: its "
+                                                 "dependencies were not linked",
+                                                 plan.label));
+    }
     CallState state{.arena = &arena, .imports = &imports_, .foreign = &foreign_};
     berth_call call{.host = &kHostApi, .instance = instance_, .berth_private = &state};
     int status = BERTH_OK;
@@ -327,7 +363,8 @@ class InstanceState final : public component::NativeHandles,
  private:
   std::vector<std::shared_ptr<host::ProviderInstance>> dependencies_;
   std::shared_ptr<const LoadedBundle> bundle_;
-  void* instance_;
+  void* instance_ = nullptr;  // what the bundle's create made
+  bool instance_created_ = false;  // the bundle's create succeeded
   bool foreign_handles_;
   ForeignHandles foreign_;
   ImportTable imports_;
@@ -413,37 +450,9 @@ const berth_resource* LoadedBundle::resource(std::string_view interface,
 }
 
 Result<std::shared_ptr<host::ProviderInstance>> LoadedBundle::create_instance() {
-  void* instance = nullptr;
-  if (descriptor_->create != nullptr) {
-    std::vector<berth_config_entry> entries;
-    entries.reserve(config_.size());
-    for (const auto& [key, value] : config_) entries.push_back({key.c_str(), value.c_str()});
-    NativeArena arena;
-    CallState state{.arena = &arena};
-    berth_call call{.host = &kHostApi, .instance = nullptr, .berth_private = &state};
-    int status = BERTH_OK;
-    try {
-      status = descriptor_->create(&call, entries.data(), entries.size(), &instance);
-    } catch (...) {
-      status = BERTH_TRAP;
-      state.trap = "a C++ exception escaped through the C ABI";
-    }
-    if (status != BERTH_OK) {
-      std::string config;
-      for (const auto& [key, value] : config_) {
-        config += fmt::format("{}{} = \"{}\"", config.empty() ? "" : ", ", key, value);
-      }
-      return Error(ErrorCode::kInvalid,
-                   fmt::format("cannot create an instance of the bundle: {} (configuration: {}; "
-                               "from {}{})",
-                               state.trap.value_or("the bundle gave no reason"),
-                               config.empty() ? "none" : config, spec_.origin.string(),
-                               spec_.overrides.empty() || spec_.overrides_origin == spec_.origin
-                                   ? ""
-                                   : " and " + spec_.overrides_origin.string()));
-    }
-  }
-  auto state = std::make_shared<InstanceState>(shared_from_this(), instance);
+  auto state = std::make_shared<InstanceState>(shared_from_this());
+  // With dependencies, the bundle's create runs when the linker has linked them (link()).
+  if (dependencies_.empty()) BERTH_TRY(state->create());
   return std::shared_ptr<host::ProviderInstance>(std::make_shared<BundleInstance>(state));
 }
 

@@ -175,14 +175,18 @@ class LinkResolver final : public component::ImportResolver {
   }
 
   // Creates the instances of the report's providers in its creation order (dependencies
-  // first), then links each to those it depends on (which it keeps alive).
+  // first), linking each to those it depends on (which it keeps alive) as soon as it is made:
+  // a provider may use its dependencies while it finishes its own creation.
   Result<void> create(const LinkReport& report) {
-    for (const auto& provider : report.creation_order) BERTH_TRY(instance_of(*provider));
-    for (const Dependency& edge : report.dependencies) {
-      BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependent, instance_of(*edge.provider));
-      BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependency, instance_of(*edge.dependency));
-      auto linked = dependent->link(edge.import, edge.interface, std::move(dependency));
-      if (!linked) return std::move(linked.error().prepend(edge.provider->name()));
+    for (const auto& provider : report.creation_order) {
+      BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependent, instance_of(*provider));
+      for (const Dependency& edge : report.dependencies) {
+        if (edge.provider != provider) continue;
+        BERTH_TRY_ASSIGN(std::shared_ptr<ProviderInstance> dependency,
+                         instance_of(*edge.dependency));
+        auto linked = dependent->link(edge.import, edge.interface, std::move(dependency));
+        if (!linked) return std::move(linked.error().prepend(edge.provider->name()));
+      }
     }
     return {};
   }

@@ -534,7 +534,7 @@ std::string header_text(const std::string& name, const std::string& world_path,
   }
   if (!bindings.imports.empty()) {
     out +=
-        "/* What the world imports: call these from a function (not from create) to reach the\n"
+        "/* What the world imports: call these from a function (or from create) to reach the\n"
         " * provider berth linked to each import (docs/bundle-authoring.md, \"Calling what the\n"
         " * bundle imports\"). Strings and lists of a result stay valid until the calling\n"
         " * function returns or calls that provider again. BERTH_TRAP means the call trapped:\n"

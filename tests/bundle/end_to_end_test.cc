@@ -316,6 +316,17 @@ TEST_F(EndToEndTest, BadConfigurationFailsTheLinkBeforeGuestCodeRuns) {
                         "): cannot create an instance of the bundle: configuration "
                         "'busy-timeout-ms': expected a non-negative integer (milliseconds), "
                         "found \"-5\""));
+  // A database that cannot be opened: SQLite's reason.
+  hosts =
+      write("unopenable.toml", "[[host]]\nname = \"kv\"\nbundle = \"" + keyvalue_bundle().string() +
+                                   "\"\n[host.config]\npath = \"/nonexistent/dir/kv.db\"\n");
+  linker = wasi_linker();
+  expect_ok(add_bundles(linker, {.host_config = hosts}));
+  linked = linker.instantiate(*store_, load("bundle_kv_user"));
+  ASSERT_FALSE(linked);
+  EXPECT_THAT(linked.error().message(),
+              HasSubstr("configuration 'path': cannot open the database "
+                        "\"/nonexistent/dir/kv.db\": unable to open database file"));
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "berth/host/defined_provider.h"
 #include "berth/host/linker.h"
 #include "bundle_test_util.h"
@@ -48,6 +51,11 @@ class ImportCallTest : public BundleDirTest {
     BERTH_TRY_ASSIGN(std::optional<component::Val> answer, linked->component().call(*ping, {}));
     if (!answer) return Error(ErrorCode::kInternal, "ping returned nothing");
     return answer->u;
+  }
+
+  std::string read_log() const {
+    std::ifstream in(dir_ / "log");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
 
   std::string error_of(Result<uint32_t> result) {
@@ -97,10 +105,15 @@ TEST_F(ImportCallTest, AFailedImportCallTrapsEvenWhenTheBundleReturnsOk) {
   EXPECT_THAT(error_of(ping({a, callee()})), HasSubstr("called import #7"));
 }
 
-TEST_F(ImportCallTest, ImportsCannotBeCalledDuringCreate) {
-  EXPECT_THAT(error_of(ping({caller("call-in-create"), callee()})),
-              HasSubstr("cannot create an instance of the bundle: call_import: imported "
-                        "functions can be called during a call only, not in create"));
+// A bundle is created once its dependencies are linked, so its create may call them; a trap
+// there fails the link with the callee's message.
+TEST_F(ImportCallTest, CreateCallsImports) {
+  EXPECT_EQ(expect_ok(ping({caller("call-in-create"), callee()})), 1002u);
+  EXPECT_EQ(read_log(), "create b\ncreate a\n");
+  EXPECT_THAT(error_of(ping({caller("call-in-create"), callee("trap")})),
+              HasSubstr("cannot create an instance of the bundle: bundle 'b' ("));
+  EXPECT_THAT(error_of(ping({caller("call-in-create"), callee("trap")})),
+              HasSubstr("test:b/api@0.1.0#ping trapped: ping refused"));
 }
 
 TEST_F(ImportCallTest, TheImportTableIsCheckedAgainstTheWit) {

@@ -47,8 +47,10 @@ class ProviderInstance {
 
   // Hands this instance the instance of a provider it depends on: its import `import` (an
   // interface its world imports) is that provider's interface `interface`. The linker calls it
-  // once per dependency, after creating both, before the component is instantiated; a provider
-  // that calls its dependencies binds their functions here. The dependency must also be
+  // once per dependency, right after creating this instance (the dependency, and what it
+  // depends on, are complete by then), before the component is instantiated; a provider that
+  // calls its dependencies binds their functions here, and may finish its creation once the
+  // last one is linked (a bundle's create runs then). The dependency must also be
   // destroyed after the providers that need it, whoever holds them last: a provider whose
   // functions share state that outlives this object keeps it there, to be released after that
   // state is destroyed; by default it is kept here, released after the derived class's

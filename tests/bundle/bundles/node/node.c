@@ -5,9 +5,10 @@
  *
  * Built with NODE_CALLS (an interface name, "test:b/api@0.1.0"), the node calls that import's
  * `ping` through host->call_import (tests/bundle/import_call_test.cc) and answers
- * NODE_ANSWER * 100 + its answer. Its configuration's `mode` then makes it misbehave:
- * "trap" (ping traps), "bad-index" (calls an import that is not in its table), "ignore-trap"
- * (the same, then returns BERTH_OK anyway), "call-in-create" (create calls the import). */
+ * NODE_ANSWER * 100 + its answer. Its configuration's `mode` changes that: "trap" (ping traps),
+ * "bad-index" (calls an import that is not in its table), "ignore-trap" (the same, then
+ * returns BERTH_OK anyway), "call-in-create" (create asks the import once, and ping answers
+ * 1000 + what it said). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 typedef struct node {
   char log[4096];
   char mode[32];
+  uint32_t asked_in_create;
 } node;
 
 static void record(const node* n, const char* what) {
@@ -37,12 +39,10 @@ static berth_status create(berth_call* call, const berth_config_entry* config, s
       snprintf(n->mode, sizeof n->mode, "%s", config[i].value);
     }
   }
-  if (strcmp(n->mode, "call-in-create") == 0) {
-    uint32_t answer = 0;
-    if (call->host->call_import(call, 0, NULL, &answer) != BERTH_OK) {
-      free(n);
-      return BERTH_TRAP; /* the message berth recorded stays */
-    }
+  if (strcmp(n->mode, "call-in-create") == 0 &&
+      call->host->call_import(call, 0, NULL, &n->asked_in_create) != BERTH_OK) {
+    free(n);
+    return BERTH_TRAP; /* the message berth recorded stays */
   }
   record(n, "create");
   *self = n;
@@ -59,6 +59,10 @@ static berth_status ping(berth_call* call, const void* params, void* result) {
   const node* n = call->instance;
   if (strcmp(n->mode, "trap") == 0) return call->host->trap(call, "ping refused");
 #ifdef NODE_CALLS
+  if (strcmp(n->mode, "call-in-create") == 0) {
+    *(uint32_t*)result = 1000 + n->asked_in_create;
+    return BERTH_OK;
+  }
   uint32_t index = strcmp(n->mode, "bad-index") == 0 || strcmp(n->mode, "ignore-trap") == 0 ? 7 : 0;
   uint32_t answer = 0;
   berth_status status = call->host->call_import(call, index, NULL, &answer);
