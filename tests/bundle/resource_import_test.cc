@@ -117,6 +117,29 @@ TEST_F(ResourceImportTest, DroppingAHandleTwiceTrapsAndDestroysItOnce) {
   EXPECT_EQ(live(), before_);
 }
 
+// The handle rules of docs/abi.md: a handle the bundle was never given, and a borrowed one
+// passed on as own, trap the call with what is wrong; nothing leaks.
+TEST_F(ResourceImportTest, MisusedHandlesTrapTheCall) {
+  {
+    Instance i = fresh();
+    auto dead = run(i, "next-of-dead");
+    ASSERT_FALSE(dead);
+    EXPECT_THAT(dead.error().describe(),
+                HasSubstr("test:holder/api@0.1.0#next-of-dead trapped: bundle 'holder' ("));
+    EXPECT_THAT(dead.error().describe(),
+                HasSubstr("calling test:types/counters@0.1.0#[method]counter.next: handle 99 is "
+                          "not a live resource of another provider"));
+  }
+  {
+    Instance i = fresh();
+    auto lent = run(i, "finish-lent", {Val::u32(4)});
+    ASSERT_FALSE(lent);
+    EXPECT_THAT(lent.error().describe(),
+                HasSubstr("is borrowed for this call; it cannot be passed on as own"));
+  }
+  EXPECT_EQ(live(), before_);
+}
+
 TEST_F(ResourceImportTest, AGuestTrappingWhileHoldingThemDestroysEachOnce) {
   for (int round = 0; round < 5; ++round) {
     Instance i = fresh();

@@ -79,6 +79,16 @@ static berth_status drop_twice(berth_call* call, const void* params, void* resul
   return status;
 }
 
+static berth_status next_of_dead(berth_call* call, const void* params, void* result) {
+  (void)params;
+  berth_rep never_given = 99;
+  return call->host->call_import(call, COUNTER_NEXT, &never_given, result);
+}
+
+static berth_status finish_lent(berth_call* call, const void* params, void* result) {
+  return call->host->call_import(call, COUNTER_FINISH, params, result);
+}
+
 static const berth_function functions[] = {
     {"make", "func(start: u32) -> own<counter>", 4, sizeof(berth_rep), make},
     {"make-and-keep", "func(start: u32)", 4, 0, make_and_keep},
@@ -87,6 +97,8 @@ static const berth_function functions[] = {
     {"finish-of", "func(c: own<counter>) -> u32", sizeof(berth_rep), 4, finish_of},
     {"keep", "func(c: own<counter>)", sizeof(berth_rep), 0, keep},
     {"drop-twice", "func(start: u32)", 4, 0, drop_twice},
+    {"next-of-dead", "func() -> u32", 0, 4, next_of_dead},
+    {"finish-lent", "func(c: borrow<counter>) -> u32", sizeof(berth_rep), 4, finish_lent},
 };
 static const berth_interface interfaces[] = {
     {"test:holder/api@0.1.0", functions, sizeof functions / sizeof functions[0], NULL, 0}};
