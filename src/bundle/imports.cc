@@ -77,15 +77,13 @@ Result<std::vector<std::string>> read_imports(LoadedBundle& bundle, const std::s
                       iface.name));
       continue;
     }
-    const wit::Interface& declared = bundle.resolve_.interface(imported->id);
     for (size_t f = 0; f < iface.function_count; ++f) {
       const berth_function& fn = iface.functions[f];
       if (fn.name == nullptr) {
         return malformed(fmt::format("function #{} of import '{}' has no name", f, iface.name));
       }
-      auto function = std::find_if(declared.functions.begin(), declared.functions.end(),
-                                   [&](const wit::Function& w) { return w.name == fn.name; });
-      if (function == declared.functions.end()) {
+      const wit::Function* function = bundle.resolve_.find_function(imported->id, fn.name);
+      if (function == nullptr) {
         out.push_back(
             fmt::format("{}: the library calls function '{}', which the WIT does not "
                         "declare",
@@ -97,7 +95,7 @@ Result<std::vector<std::string>> read_imports(LoadedBundle& bundle, const std::s
       if (!checked) continue;
       ImportedFunction entry{.import = iface.name,
                              .name = fn.name,
-                             .declared = &*function,
+                             .declared = function,
                              .type = std::move(checked->type),
                              .params = std::move(checked->params),
                              .result = std::move(checked->result)};
@@ -141,13 +139,14 @@ Result<void> ImportTable::bind_with_resources(Slot& slot) {
   const wit::Resolve& resolve = bundle_.resolve_;
   auto resource_of = [&](wit::TypeId id) -> Result<component::ResourceTypeRef> {
     const wit::TypeDef& def = resolve.type(id);
-    for (const host::ProvidedInterface& imported : bundle_.dependencies_) {
-      if (def.owner.kind != wit::TypeOwner::Kind::kInterface ||
-          imported.id != def.owner.interface) {
-        continue;
-      }
-      auto link = links_.find(imported.name);
-      if (link == links_.end()) break;
+    auto imported = std::find_if(bundle_.dependencies_.begin(), bundle_.dependencies_.end(),
+                                 [&](const host::ProvidedInterface& p) {
+                                   return def.owner.kind == wit::TypeOwner::Kind::kInterface &&
+                                          p.id == def.owner.interface;
+                                 });
+    auto link =
+        imported == bundle_.dependencies_.end() ? links_.end() : links_.find(imported->name);
+    if (link != links_.end()) {
       return link->second.dependency->resource(link->second.interface, def.name);
     }
     return Error(ErrorCode::kTrap, fmt::format("resource '{}' is not one of an interface the "
@@ -160,18 +159,12 @@ Result<void> ImportTable::bind_with_resources(Slot& slot) {
   }
   auto type = wit::function_type(resolve, *function.declared, resource_of);
   if (!type) return std::move(type.error().prepend(slot.label));
-  auto params = component::native_params_layout(*type);
-  if (!params) return std::move(params.error().prepend(slot.label));
-  component::NativeTypeRef result;
-  if (type->result) {
-    auto layout = component::native_layout(type->result);
-    if (!layout) return std::move(layout.error().prepend(slot.label));
-    result = std::move(*layout);
-  }
+  auto layout = component::native_function_layout(*type);
+  if (!layout) return std::move(layout.error().prepend(slot.label));
   auto target = link->second.dependency->function(link->second.interface, function.name, *type);
   if (!target) return std::move(target.error().prepend(slot.label));
-  slot.params = std::move(*params);
-  slot.result = std::move(result);
+  slot.params = std::move(layout->params);
+  slot.result = std::move(layout->result);
   slot.target = std::move(*target);
   return {};
 }

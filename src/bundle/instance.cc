@@ -184,7 +184,8 @@ class InstanceState final : public component::NativeHandles,
         slot.reset();
       }
     }
-    if (instance_created_ && bundle_->descriptor_->destroy) bundle_->descriptor_->destroy(instance_);
+    if (instance_created_ && bundle_->descriptor_->destroy)
+      bundle_->descriptor_->destroy(instance_);
     // Then what it held of other providers, which are still alive: only after this body do
     // the providers it depends on go, with the members.
     foreign_.drop_all();
@@ -196,7 +197,8 @@ class InstanceState final : public component::NativeHandles,
                     std::shared_ptr<host::ProviderInstance> dependency) {
     BERTH_TRY(imports_.bind(import, interface, *dependency));
     dependencies_.push_back(std::move(dependency));
-    if (!instance_created_ && dependencies_.size() == bundle_->dependencies_.size()) return create();
+    if (!instance_created_ && dependencies_.size() == bundle_->dependencies_.size())
+      return create();
     return {};
   }
 
@@ -227,10 +229,8 @@ class InstanceState final : public component::NativeHandles,
     if (rep && table.resource->destroy) table.resource->destroy(instance_, *rep);
   }
 
-  // NativeHandles: reps of the bundle's own resources go through the tables; others pass
-  // through.
-  // Reps of the bundle's own resources go through the tables; those of other providers become
-  // handles of foreign_ (libraries before ABI 1.2 get the runtime rep).
+  // NativeHandles: reps of the bundle's own resources go through the tables; those of other
+  // providers become handles of foreign_ (libraries before ABI 1.2 get the runtime rep).
   Result<uintptr_t> to_native(const NativeType& type, const component::ResourceType& resource,
                               uint32_t rep) override {
     auto it = tables_.find(&resource);
@@ -363,7 +363,7 @@ class InstanceState final : public component::NativeHandles,
  private:
   std::vector<std::shared_ptr<host::ProviderInstance>> dependencies_;
   std::shared_ptr<const LoadedBundle> bundle_;
-  void* instance_ = nullptr;  // what the bundle's create made
+  void* instance_ = nullptr;       // what the bundle's create made
   bool instance_created_ = false;  // the bundle's create succeeded
   bool foreign_handles_;
   ForeignHandles foreign_;
@@ -401,14 +401,10 @@ class BundleInstance final : public host::ProviderInstance {
       return Error(ErrorCode::kLink,
                    fmt::format("{}: the library does not implement it", plan->label));
     }
-    auto params = component::native_params_layout(type);
-    if (!params) return std::move(params.error().prepend(plan->label));
-    plan->params = std::move(*params);
-    if (type.result) {
-      auto result = component::native_layout(type.result);
-      if (!result) return std::move(result.error().prepend(plan->label));
-      plan->result = std::move(*result);
-    }
+    auto layout = component::native_function_layout(type);
+    if (!layout) return std::move(layout.error().prepend(plan->label));
+    plan->params = std::move(layout->params);
+    plan->result = std::move(layout->result);
     auto native = std::make_shared<component::NativeFunction>();
     native->name = plan->label;
     native->params = plan->params;

@@ -105,24 +105,16 @@ std::optional<CheckedFunction> check_function(const wit::Resolve& resolve,
                     interface, function.name, expected, actual));
     return std::nullopt;
   }
-  auto params = component::native_params_layout(*type);
-  if (!params) {
+  auto layout = component::native_function_layout(*type);
+  if (!layout) {
     out.push_back(
-        fmt::format("{}: function '{}': {}", interface, function.name, params.error().message()));
+        fmt::format("{}: function '{}': {}", interface, function.name, layout.error().message()));
     return std::nullopt;
   }
-  CheckedFunction checked{.type = std::move(*type), .params = std::move(*params)};
-  uint32_t result_size = 0;
-  if (checked.type.result) {
-    auto result = component::native_layout(checked.type.result);
-    if (!result) {
-      out.push_back(
-          fmt::format("{}: function '{}': {}", interface, function.name, result.error().message()));
-      return std::nullopt;
-    }
-    checked.result = std::move(*result);
-    result_size = checked.result->size;
-  }
+  CheckedFunction checked{.type = std::move(*type),
+                          .params = std::move(layout->params),
+                          .result = std::move(layout->result)};
+  uint32_t result_size = checked.result ? checked.result->size : 0;
   if (fn.params_size != checked.params->size || fn.result_size != result_size) {
     out.push_back(
         fmt::format("{}: function '{}': the library's parameter and result structs "

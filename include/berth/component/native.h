@@ -88,6 +88,14 @@ Result<NativeTypeRef> native_layout(const TypeRef& type);
 // The parameter struct of a function: a record of its parameters, in order.
 Result<NativeTypeRef> native_params_layout(const FuncType& type);
 
+// Both layouts a call of a function needs: its parameter struct and its result (null when it
+// has none).
+struct NativeFunctionLayout {
+  NativeTypeRef params;
+  NativeTypeRef result;
+};
+Result<NativeFunctionLayout> native_function_layout(const FuncType& type);
+
 // The native signature of a function (docs/abi.md, "Signatures"): FuncType::to_string with
 // resources named by their short name, "own<bucket>" rather than
 // "own<wasi:keyvalue/store@0.2.0#bucket>".

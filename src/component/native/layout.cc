@@ -196,6 +196,15 @@ Result<NativeTypeRef> native_params_layout(const FuncType& type) {
   return NativeTypeRef(std::move(t));
 }
 
+Result<NativeFunctionLayout> native_function_layout(const FuncType& type) {
+  NativeFunctionLayout out;
+  BERTH_TRY_ASSIGN(out.params, native_params_layout(type));
+  if (type.result) {
+    BERTH_TRY_ASSIGN(out.result, native_layout(type.result));
+  }
+  return out;
+}
+
 std::string native_signature(const FuncType& type) {
   return type.to_string(ResourceSpelling::kShort);
 }

@@ -131,15 +131,11 @@ std::shared_ptr<const FusedPlan> fused_plan(const abi::FuncLayout& caller, const
   if (callee.is_host() || !callee.layout) return nullptr;
   // Each side lays values out from its own view of the type: they must agree.
   if (native_signature(*caller.type) != native_signature(*callee.layout->type)) return nullptr;
-  auto params = native_params_layout(*caller.type);
-  if (!params) return nullptr;
+  auto layout = native_function_layout(*caller.type);
+  if (!layout) return nullptr;  // a type without native form: the Val path takes it
   auto plan = std::make_shared<FusedPlan>();
-  plan->params = std::move(*params);
-  if (caller.type->result) {
-    auto result = native_layout(caller.type->result);
-    if (!result) return nullptr;  // a type without native form: the Val path takes it
-    plan->result = std::move(*result);
-  }
+  plan->params = std::move(layout->params);
+  plan->result = std::move(layout->result);
   engine::FuncType core = callee.layout->lift_core_type();
   plan->core_params = core.params.size();
   plan->core_results = std::move(core.results);
