@@ -135,13 +135,22 @@ berth_status token_session_verifier(berth_call* call, const token_session_verifi
                             &result->is_err, &result->val.err);
 }
 
-/* What a hashed signer or verifier signs: the digest of the parts, with the bare mechanism
- * started. */
-static CK_RV hashed_input(berth_call* call, part_operation* operation, int verify,
-                          berth_list* digest) {
-  CK_FUNCTION_LIST* p11 = operation->session->instance->p11;
-  CK_RV rv = finished(call, p11->C_DigestFinal, operation->session->handle, digest);
-  return rv == CKR_OK ? init_bare(p11, operation->session->handle, verify, operation->key) : rv;
+/* The start of a signer's or verifier's finish: the operation ends here, and a hashed one has
+ * the digest of its parts taken into `digest` with the bare mechanism started (`*rv` says how
+ * that went). NULL with `*error` set when the operation is not going. */
+static session_object* finishing(berth_call* call, berth_rep self, int verify, berth_list* digest,
+                                 CK_RV* rv, token_error* error) {
+  part_operation* operation = (part_operation*)self;
+  session_object* session = going(self, error);
+  if (session == NULL) return NULL;
+  operation->active = 0;
+  *rv = CKR_OK;
+  if (operation->hashed) {
+    CK_FUNCTION_LIST* p11 = session->instance->p11;
+    *rv = finished(call, p11->C_DigestFinal, session->handle, digest);
+    if (*rv == CKR_OK) *rv = init_bare(p11, session->handle, verify, operation->key);
+  }
+  return session;
 }
 
 berth_status token_signer_update(berth_call* call, const token_signer_update_params* params,
@@ -155,18 +164,16 @@ berth_status token_signer_update(berth_call* call, const token_signer_update_par
 
 berth_status token_signer_finish(berth_call* call, const token_signer_finish_params* params,
                                  pkcs11_result_list_u8_error* result) {
-  part_operation* operation = (part_operation*)params->self;
-  session_object* session = going(params->self, &result->val.err);
+  berth_list digest;
+  CK_RV rv;
+  session_object* session = finishing(call, params->self, 0, &digest, &rv, &result->val.err);
   if (session == NULL) {
     result->is_err = 1;
     return BERTH_OK;
   }
   CK_FUNCTION_LIST* p11 = session->instance->p11;
-  operation->active = 0;
-  berth_list digest;
-  CK_RV rv = operation->hashed ? hashed_input(call, operation, 0, &digest) : CKR_OK;
   if (rv == CKR_OK) {
-    rv = operation->hashed
+    rv = ((part_operation*)params->self)->hashed
              ? transformed(call, p11->C_Sign, session->handle, digest, &result->val.ok)
              : finished(call, p11->C_SignFinal, session->handle, &result->val.ok);
   }
@@ -192,21 +199,20 @@ berth_status token_verifier_update(berth_call* call, const token_verifier_update
 
 berth_status token_verifier_finish(berth_call* call, const token_verifier_finish_params* params,
                                    pkcs11_result_bool_error* result) {
-  part_operation* operation = (part_operation*)params->self;
-  session_object* session = going(params->self, &result->val.err);
+  berth_list digest;
+  CK_RV rv;
+  session_object* session = finishing(call, params->self, 1, &digest, &rv, &result->val.err);
   if (session == NULL) {
     result->is_err = 1;
     return BERTH_OK;
   }
   CK_FUNCTION_LIST* p11 = session->instance->p11;
-  operation->active = 0;
-  berth_list digest;
-  CK_RV rv = operation->hashed ? hashed_input(call, operation, 1, &digest) : CKR_OK;
   if (rv == CKR_OK) {
-    rv = operation->hashed ? p11->C_Verify(session->handle, input_of(digest), digest.len,
-                                           input_of(params->signature), params->signature.len)
-                           : p11->C_VerifyFinal(session->handle, input_of(params->signature),
-                                                params->signature.len);
+    rv = ((part_operation*)params->self)->hashed
+             ? p11->C_Verify(session->handle, input_of(digest), digest.len,
+                             input_of(params->signature), params->signature.len)
+             : p11->C_VerifyFinal(session->handle, input_of(params->signature),
+                                  params->signature.len);
   }
   verdict(rv, result);
   return BERTH_OK;
