@@ -283,7 +283,7 @@ std::string imports_table(const std::vector<InterfaceBinding>& imports, std::str
   }
   if (entries.empty()) return "NULL, 0";
   out += fmt::format("static const berth_interface imports[] = {{\n{}}};\n\n", entries);
-  return fmt::format("imports, sizeof imports / sizeof imports[0]");
+  return "imports, sizeof imports / sizeof imports[0]";
 }
 
 std::string descriptor_text(const std::string& name, const std::string& version,
